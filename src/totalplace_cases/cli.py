@@ -1,0 +1,237 @@
+"""The ``totalplace`` command: validate, appraise, and start programmes and cases.
+
+A user mistake (a bad case file, an unknown option, a missing plugin) is printed as a message
+and the command exits with code 2, without a traceback; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import TotalPlaceError
+from .io import load, programme_plugin_paths, rules_for
+from .io.atomic import write_text
+from .models import Programme
+from .plugins import Rules
+from .resources import bundled
+
+__all__ = ["main"]
+
+EXIT_INPUT = 2
+
+
+class Session:
+    """What the options common to every command decide: plugins, strictness, debugging."""
+
+    def __init__(self, plugins: tuple[str, ...], strict: bool, debug: bool):
+        self.plugins = plugins
+        self.strict = strict
+        self.debug = debug
+
+    def rules(self, path: Path | None = None) -> Rules:
+        local = programme_plugin_paths(path) if path is not None else []
+        local += [str(Path(p).resolve()) for p in self.plugins]
+        rules = rules_for(local, strict=self.strict)
+        for failure in rules.failures:
+            click.echo(f"warning: {failure} (skipped)", err=True)
+            if self.debug and failure.trace:
+                click.echo(failure.trace, err=True)
+        return rules
+
+    def load(self, path: Path) -> tuple[Programme, Rules]:
+        rules = self.rules(path)
+        return load(path, rules=rules), rules
+
+
+def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--plugin``, ``--strict`` and ``--debug`` on every command, and clean error exits."""
+
+    @click.option(
+        "--plugin",
+        "plugins",
+        multiple=True,
+        type=click.Path(exists=True, path_type=str),
+        help="Load a local plugin file or folder (may be repeated).",
+    )
+    @click.option("--strict", is_flag=True, help="Stop if any plugin fails to load.")
+    @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any, plugins: tuple[str, ...], strict: bool, debug: bool, **kwargs: Any
+    ) -> Any:
+        session = Session(plugins, strict, debug)
+        try:
+            return command(session, *args, **kwargs)
+        except TotalPlaceError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_INPUT)
+        except OSError as exc:
+            if debug:
+                traceback.print_exc()
+            where = f" {exc.filename}" if exc.filename else ""
+            click.echo(f"error:{where}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="totalplace")
+def cli() -> None:
+    """Total Place business cases: count, appraise (HM Treasury Green Book) and report.
+
+    PATH is a programme folder (programme.toml and one .toml file per business case) or a
+    single case file. Try: totalplace appraise cases/kent
+    """
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@common_options
+def validate(session: Session, path: Path) -> None:
+    """Check a programme folder or case file; report every problem with file, line and field."""
+    programme, _ = session.load(path)
+    count = len(programme.cases)
+    click.echo(
+        f"{path}: OK ({count} case{'s' if count != 1 else ''}, {len(programme.agencies)} agencies)"
+    )
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Readable tables, or the JSON contract.",
+)
+@click.option("--schedule", help="Discount schedule for every case (e.g. green-book-health).")
+@click.option("--price-base", metavar="YYYY-YY", help="Report in this financial year's prices.")
+@click.option("--discount-base", metavar="YYYY-YY", help="Discount every case to this year.")
+@click.option(
+    "--timing",
+    type=click.Choice(["start", "mid"]),
+    help="Discount flows at the start (Green Book default) or middle of each year.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@common_options
+def appraise(
+    session: Session,
+    path: Path,
+    fmt: str,
+    schedule: str | None,
+    price_base: str | None,
+    discount_base: str | None,
+    timing: str | None,
+    output: Path | None,
+) -> None:
+    """Appraise every case in PATH: present values, NPSV, BCR, ROI, payback, VfM, by agency."""
+    from .method.appraisal import appraise as run
+    from .periods import PeriodError, parse_year
+
+    options = {}
+    for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
+        if value is not None:
+            try:
+                options[name[2:].replace("-", "_")] = parse_year(value)
+            except PeriodError as exc:
+                raise click.BadParameter(str(exc), param_hint=name) from None
+    programme, rules = session.load(path)
+    result = run(programme, rules=rules, schedule=schedule, timing=timing, **options)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        from .reports.summary import render_text
+
+        text = render_text(result)
+    if output is not None:
+        write_text(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@common_options
+def init(session: Session, directory: Path) -> None:
+    """Start a new programme folder in DIRECTORY from the template."""
+    template = bundled("templates", "programme")
+    if directory.exists() and any(directory.iterdir()):
+        raise TotalPlaceError(f"{directory} already exists and is not empty; choose a new folder")
+    directory.mkdir(parents=True, exist_ok=True)
+    for source in sorted(template.glob("*.toml")):
+        write_text(directory / source.name, source.read_text(encoding="utf-8"))
+    click.echo(f"created {directory} (edit programme.toml, then: totalplace validate {directory})")
+
+
+@cli.command("new-case")
+@click.option(
+    "--category",
+    required=True,
+    help="The case's counting category (public-realm, community, individual).",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The case file to create (it must not exist).",
+)
+@click.option("--id", "case_id", help="The new case's id (default: the file name).")
+@common_options
+def new_case(session: Session, category: str, out: Path, case_id: str | None) -> None:
+    """Write a new business case file for CATEGORY from a template."""
+    rules = session.rules(out.parent if (out.parent / "programme.toml").exists() else None)
+    known = rules.registry.keys("category")
+    if category not in known:
+        raise TotalPlaceError(f'unknown category "{category}"; known: {", ".join(known)}')
+    folder = bundled("templates", "case")
+    template = folder / f"{category}.toml"
+    if not template.exists():
+        template = folder / "community.toml"
+    if out.exists():
+        raise TotalPlaceError(f"{out} already exists; choose another file name")
+    text = template.read_text(encoding="utf-8")
+    new_id = case_id or out.stem
+    text = _set_field(text, "id", new_id)
+    text = _set_field(text, "category", category)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_text(out, text)
+    click.echo(f"created {out}")
+
+
+def _set_field(text: str, key: str, value: str) -> str:
+    """Set a top-level ``key = "..."`` line of a template to ``value``."""
+    import re
+
+    line = re.compile(rf'^{key}\s*=\s*"[^"]*"', re.MULTILINE)
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return line.sub(lambda _: f'{key} = "{escaped}"', text, count=1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``totalplace`` console script."""
+    try:
+        cli.main(args=argv, prog_name="totalplace", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,70 @@
+"""Reading and writing files: case files and programmes (and later the baseline and register)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..models import Programme
+from ..plugins import Rules, load_rules
+from .casefile import PROGRAMME_FILE, load_path
+
+__all__ = ["load", "programme_plugin_paths", "rules_for"]
+
+_RULES_CACHE: dict[tuple, Rules] = {}
+
+
+def programme_plugin_paths(path: Path | str) -> list[str]:
+    """The local plugins a programme names (``plugins = [...]``), resolved to absolute paths.
+
+    Read before the programme itself, because the plugins decide which categories and agencies
+    the case files may use. Problems in the file are left to :func:`load` to report.
+    """
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    programme_file = folder / PROGRAMME_FILE
+    try:
+        data = tomllib.loads(programme_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    entries = data.get("programme", {}).get("plugins", []) if isinstance(data, dict) else []
+    if not isinstance(entries, list):
+        return []
+    return [str((folder / e).resolve()) for e in entries if isinstance(e, str)]
+
+
+def rules_for(local: Iterable[str | Path] = (), *, strict: bool = False) -> Rules:
+    """The rules for a set of local plugins, loaded once per set in this process."""
+    import os
+
+    key = (
+        tuple(str(p) for p in local),
+        strict,
+        os.environ.get("TOTALPLACE_DISABLE_AUTOLOAD", ""),
+        os.environ.get("TOTALPLACE_BLOCK_PLUGINS", ""),
+        os.environ.get("TOTALPLACE_TRACE_PLUGINS", ""),
+    )
+    if key not in _RULES_CACHE:
+        _RULES_CACHE[key] = load_rules(local, strict=strict)
+    return _RULES_CACHE[key]
+
+
+def load(
+    path: Path | str, *, plugins: Iterable[str | Path] = (), rules: Rules | None = None
+) -> Programme:
+    """Read a programme folder or a single case file into a :class:`Programme`.
+
+    :param plugins: extra local plugin files or folders (as ``--plugin`` gives).
+    :param rules: loaded plugins to check against; by default the programme's own.
+    :raises InputError: listing every problem in every file.
+    """
+    if rules is None:
+        local = [*programme_plugin_paths(path), *(str(Path(p).resolve()) for p in plugins)]
+        rules = rules_for(local)
+    registry = rules.registry
+    return load_path(
+        path,
+        categories=frozenset(registry.keys("category")),
+        registered_agencies=dict(registry.entries["agency"]),
+    )

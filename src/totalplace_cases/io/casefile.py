@@ -1,0 +1,602 @@
+"""Reading programmes and business cases from TOML files, with every problem reported at once.
+
+A programme is a folder holding ``programme.toml`` and one ``.toml`` file per business case. A
+single case file can also be read on its own: it then takes the settings of a ``programme.toml``
+beside it if there is one, else the defaults. Files are parsed with :mod:`tomllib`, never
+executed. The field names are a contract documented in ``docs/case-files.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import InputError, Problem
+from ..models import (
+    AGENCY_KINDS,
+    COST_KINDS,
+    PRICES,
+    STATUSES,
+    TIMINGS,
+    VALUE_TYPES,
+    Agency,
+    BenefitLine,
+    BusinessCase,
+    CostLine,
+    Programme,
+    Realignment,
+    Settings,
+)
+from ..money import parse_fraction, parse_money, parse_number
+from ..periods import FinancialYear
+from .fields import (
+    Fields,
+    expect_bool,
+    expect_choice,
+    expect_id,
+    expect_int,
+    expect_str,
+    expect_str_list,
+    expect_year,
+)
+
+__all__ = ["PROGRAMME_FILE", "load_path", "read_case", "read_programme"]
+
+PROGRAMME_FILE = "programme.toml"
+MAX_YEARS = 1000
+
+PROGRAMME_KEYS = ("programme", "settings", "agencies")
+PROGRAMME_TABLE_KEYS = (
+    "id",
+    "name",
+    "place",
+    "population",
+    "price_base",
+    "discount_base",
+    "plugins",
+    "description",
+)
+SETTINGS_KEYS = (
+    "schedule",
+    "timing",
+    "confidence_table",
+    "optimism_bias_table",
+    "vfm_table",
+    "deflator",
+    "deflator_projection",
+)
+AGENCY_KEYS = ("id", "name", "kind", "parent")
+CASE_KEYS = (
+    "id",
+    "title",
+    "category",
+    "theme",
+    "sponsor",
+    "status",
+    "start",
+    "years",
+    "price_base",
+    "discount_base",
+    "discount_schedule",
+    "timing",
+    "notes",
+    "costs",
+    "benefits",
+    "realignments",
+)
+COST_KEYS = (
+    "id",
+    "description",
+    "agency",
+    "kind",
+    "amounts",
+    "optimism_bias",
+    "confidence",
+    "project_type",
+    "project_types",
+    "mitigation",
+    "prices",
+    "price_base",
+)
+BENEFIT_KEYS = (
+    "id",
+    "description",
+    "agency",
+    "value_type",
+    "cashable",
+    "amounts",
+    "volumes",
+    "unit_value",
+    "unit_cost",
+    "deadweight",
+    "displacement",
+    "attribution",
+    "drop_off",
+    "optimism_bias",
+    "confidence",
+    "prices",
+    "price_base",
+)
+REALIGNMENT_KEYS = ("from", "to", "kind", "amounts", "description")
+_LINE_RE = re.compile(r"at line (\d+)")
+
+
+def _confidence(value: Any) -> int:
+    return expect_int(value, 1, 6)
+
+
+def _cost_amount(value: Any) -> Decimal:
+    amount = parse_money(value)
+    if amount < 0:
+        raise ValueError(f"expected a cost of 0 or more, found {amount}; a saving is a benefit")
+    return amount
+
+
+def _volume(value: Any) -> Decimal:
+    volume = parse_number(value, "a volume (a number of units)")
+    if volume < 0:
+        raise ValueError(f"expected a volume of 0 or more, found {volume}")
+    return volume
+
+
+def _parse_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(f"cannot read the file: {exc.strerror or exc}", file=path))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(
+                f"expected UTF-8 text, found byte {raw[exc.start]:#x} at offset {exc.start}",
+                file=path,
+            )
+        )
+        return None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        match = _LINE_RE.search(str(exc))
+        problems.append(
+            Problem(
+                f"not valid TOML: {exc}",
+                file=path,
+                line=int(match.group(1)) if match else None,
+            )
+        )
+        return None
+
+
+def read_programme(
+    path: Path, problems: list[Problem]
+) -> tuple[Programme, dict[str, tuple[int | None, Any]]] | None:
+    """Read ``programme.toml`` (without its cases)."""
+    parsed = _parse_toml(path, problems)
+    if parsed is None:
+        return None
+    data, text = parsed
+    f = Fields(path, text, problems)
+    f.check_keys(data, (), PROGRAMME_KEYS)
+    head = f.get_table(data, (), "programme")
+    if head is None:
+        f.problem((), 'missing the [programme] table (with at least id = "...")')
+        head = {}
+    p = ("programme",)
+    f.check_keys(head, p, PROGRAMME_TABLE_KEYS)
+    plugin_paths = f.get(head, p, "plugins", expect_str_list, default=[]) or []
+    projection = None
+    settings = Settings()
+    table = f.get_table(data, (), "settings")
+    if table is not None:
+        s = ("settings",)
+        f.check_keys(table, s, SETTINGS_KEYS)
+        projection = f.get(table, s, "deflator_projection", parse_fraction)
+        settings = Settings(
+            schedule=f.get(table, s, "schedule", expect_id, default=settings.schedule),
+            timing=f.get(table, s, "timing", expect_choice(TIMINGS), default=settings.timing),
+            confidence_table=f.get(
+                table, s, "confidence_table", expect_id, default=settings.confidence_table
+            ),
+            optimism_bias_table=f.get(
+                table, s, "optimism_bias_table", expect_id, default=settings.optimism_bias_table
+            ),
+            vfm_table=f.get(table, s, "vfm_table", expect_id, default=settings.vfm_table),
+            deflator=f.get(table, s, "deflator", expect_id, default=settings.deflator),
+            deflator_projection=projection,
+        )
+    agencies = []
+    seen: dict[str, tuple[int | None, Any]] = {}
+    for index, item in enumerate(f.get_tables(data, (), "agencies")):
+        a = ("agencies", index)
+        f.check_keys(item, a, AGENCY_KEYS)
+        agency_id = f.get(item, a, "id", expect_id, required=True)
+        kind = f.get(item, a, "kind", expect_choice(AGENCY_KINDS), default="other")
+        parent = f.get(item, a, "parent", expect_id)
+        if agency_id is None:
+            continue
+        if agency_id in seen:
+            f.problem(
+                (*a, "id"),
+                f'agency "{agency_id}" is defined twice (first at line {seen[agency_id][0]})',
+            )
+            continue
+        seen[agency_id] = (f.lines.line_of((*a, "id")), (*a, "parent") if parent else None)
+        agencies.append(
+            Agency(
+                id=agency_id,
+                name=f.get(item, a, "name", expect_str, default=agency_id) or agency_id,
+                kind=kind or "other",
+                parent=parent,
+            )
+        )
+    known = {a.id for a in agencies}
+    for agency in agencies:
+        if agency.parent is not None and agency.parent not in known:
+            f.problem(
+                seen[agency.id][1], f'unknown agency "{agency.parent}"; define it in [[agencies]]'
+            )
+    programme = Programme(
+        id=f.get(head, p, "id", expect_id, required=True, default="") or "programme",
+        name=f.get(head, p, "name", expect_str, default="") or "",
+        place=f.get(head, p, "place", expect_str, default="") or "",
+        population=f.get(head, p, "population", lambda v: expect_int(v, 0)),
+        price_base=f.get(head, p, "price_base", expect_year),
+        discount_base=f.get(head, p, "discount_base", expect_year),
+        description=f.get(head, p, "description", expect_str, default="") or "",
+        agencies=agencies,
+        settings=settings,
+        plugins=[str((path.parent / entry).resolve()) for entry in plugin_paths],
+        source=path,
+    )
+    return programme, seen
+
+
+def read_case(
+    path: Path,
+    problems: list[Problem],
+    *,
+    agencies: Mapping[str, Agency] | None,
+    categories: frozenset[str] | None = None,
+    discount_base: FinancialYear | None = None,
+) -> BusinessCase | None:
+    """Read one business case file.
+
+    :param agencies: the agencies the case may name; ``None`` accepts any (a lone case file).
+    :param categories: the registered categories; ``None`` skips that check.
+    :param discount_base: the programme's common discount base, if it sets one.
+    """
+    parsed = _parse_toml(path, problems)
+    if parsed is None:
+        return None
+    data, text = parsed
+    f = Fields(path, text, problems)
+    f.check_keys(data, (), CASE_KEYS)
+    case_id = f.get(data, (), "id", expect_id, required=True)
+    category = f.get(data, (), "category", expect_id, required=True)
+    start = f.get(data, (), "start", expect_year, required=True)
+    years = f.get(data, (), "years", lambda v: expect_int(v, 1, MAX_YEARS), required=True)
+    period = (start, start + (years - 1)) if start and years else None
+    if category is not None and categories is not None and category not in categories:
+        f.problem(
+            ("category",),
+            f'unknown category "{category}"; known categories: {", ".join(sorted(categories))} '
+            "(a plugin may add more)",
+        )
+    case_base = f.get(data, (), "discount_base", expect_year)
+    base = case_base or discount_base
+    if base is not None and start is not None and start < base:
+        f.problem(
+            ("discount_base",) if case_base else ("start",),
+            f"the case starts in {start}, before the discount base {base}; years before the "
+            "discount base cannot be appraised",
+        )
+
+    def check_agency(where: tuple, value: Any) -> str | None:
+        try:
+            agency_id = expect_id(value)
+        except ValueError as exc:
+            f.problem(where, str(exc))
+            return None
+        if agencies is not None and agency_id not in agencies:
+            f.problem(
+                where,
+                f'unknown agency "{agency_id}"; the programme does not define it '
+                "(add it to [[agencies]] in programme.toml, or load the plugin that "
+                "registers it)",
+            )
+        return agency_id
+
+    sponsor = check_agency(("sponsor",), data["sponsor"]) if "sponsor" in data else None
+    costs = [
+        _read_cost(f, item, i, period, check_agency)
+        for i, item in enumerate(f.get_tables(data, (), "costs"))
+    ]
+    benefits = []
+    benefit_ids: dict[str, int] = {}
+    for i, item in enumerate(f.get_tables(data, (), "benefits")):
+        line = _read_benefit(f, item, i, period, check_agency)
+        if line is None:
+            continue
+        if line.id in benefit_ids:
+            f.problem(
+                ("benefits", i, "id"),
+                f'benefit id "{line.id}" is used twice in this case '
+                f"(also benefits[{benefit_ids[line.id]}])",
+            )
+        benefit_ids.setdefault(line.id, i)
+        benefits.append(line)
+    realignments = [
+        _read_realignment(f, item, i, period, check_agency)
+        for i, item in enumerate(f.get_tables(data, (), "realignments"))
+    ]
+    if case_id is None or category is None or start is None or years is None:
+        return None
+    try:
+        return BusinessCase(
+            id=case_id,
+            title=f.get(data, (), "title", expect_str, default=case_id) or case_id,
+            category=category,
+            theme=f.get(data, (), "theme", expect_str, default="") or "",
+            sponsor=sponsor,
+            status=f.get(data, (), "status", expect_choice(STATUSES), default="proposed")
+            or "proposed",
+            start=start,
+            years=years,
+            price_base=f.get(data, (), "price_base", expect_year),
+            discount_base=case_base,
+            discount_schedule=f.get(data, (), "discount_schedule", expect_id),
+            timing=f.get(data, (), "timing", expect_choice(TIMINGS)),
+            notes=f.get(data, (), "notes", expect_str, default="") or "",
+            costs=[c for c in costs if c is not None],
+            benefits=benefits,
+            realignments=[r for r in realignments if r is not None],
+            source=path,
+        )
+    except (ValueError, TypeError) as exc:  # pragma: no cover - guarded by the checks above
+        f.problem((), str(exc))
+        return None
+
+
+def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> CostLine | None:
+    c = ("costs", index)
+    f.check_keys(item, c, COST_KEYS)
+    agency = check_agency((*c, "agency"), item["agency"]) if "agency" in item else None
+    if "agency" not in item:
+        f.problem(c, 'missing required field "agency"')
+    kind = f.get(item, c, "kind", expect_choice(COST_KINDS), required=True)
+    if "amounts" not in item:
+        f.problem(c, 'missing required field "amounts"')
+    amounts = f.get_by_year(item, c, "amounts", _cost_amount, period)
+    ob_fields = [
+        k for k in ("optimism_bias", "confidence", "project_type", "project_types") if k in item
+    ]
+    if len(ob_fields) > 1:
+        f.problem(
+            (*c, ob_fields[1]),
+            "give optimism bias one way only: optimism_bias, "
+            f"confidence, or project_type(s) with mitigation; found {' and '.join(ob_fields)}",
+        )
+    if "mitigation" in item and not ({"project_type", "project_types"} & set(item)):
+        f.problem(
+            (*c, "mitigation"),
+            "mitigation applies to a Green Book project_type; give project_type too",
+        )
+    project_types: dict[str, Decimal] = {}
+    if "project_type" in item:
+        kind_name = f.get(item, c, "project_type", expect_id)
+        if kind_name:
+            project_types = {kind_name: Decimal(1)}
+    if "project_types" in item:
+        shares = f.get_table(item, c, "project_types") or {}
+        for name, share in shares.items():
+            try:
+                project_types[name] = parse_fraction(share)
+            except ValueError as exc:
+                f.problem((*c, "project_types", name), str(exc))
+        total = sum(project_types.values(), Decimal(0))
+        if shares and total != 1:
+            f.problem((*c, "project_types"), f"expected shares adding up to 1, found {total}")
+    if agency is None or kind is None:
+        return None
+    return CostLine(
+        agency=agency,
+        kind=kind,
+        amounts=amounts,
+        id=f.get(item, c, "id", expect_id),
+        description=f.get(item, c, "description", expect_str, default="") or "",
+        optimism_bias=f.get(item, c, "optimism_bias", parse_fraction),
+        confidence=f.get(item, c, "confidence", _confidence),
+        project_types=project_types,
+        mitigation=f.get(item, c, "mitigation", parse_fraction),
+        prices=f.get(item, c, "prices", expect_choice(PRICES), default="real") or "real",
+        price_base=f.get(item, c, "price_base", expect_year),
+    )
+
+
+def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) -> BenefitLine | None:
+    b = ("benefits", index)
+    f.check_keys(item, b, BENEFIT_KEYS)
+    line_id = f.get(item, b, "id", expect_id, default=f"benefit-{index + 1}")
+    agency = check_agency((*b, "agency"), item["agency"]) if "agency" in item else None
+    if "agency" not in item:
+        f.problem(b, 'missing required field "agency"')
+    value_type = f.get(item, b, "value_type", expect_choice(VALUE_TYPES), required=True)
+    cashable = f.get(item, b, "cashable", expect_bool, default=False)
+    if cashable and value_type in ("economic", "social"):
+        f.problem(
+            (*b, "cashable"), f"only fiscal benefits can be cashable; this line is {value_type}"
+        )
+    has_amounts, has_volumes = "amounts" in item, "volumes" in item
+    has_unit = [k for k in ("unit_value", "unit_cost") if k in item]
+    if has_amounts and (has_volumes or has_unit):
+        f.problem(
+            b, "give either amounts by year, or volumes with a unit_value or unit_cost, not both"
+        )
+    elif not has_amounts and not has_volumes:
+        f.problem(b, 'missing "amounts" (values by year) or "volumes" with "unit_value"')
+    elif has_volumes and not has_unit:
+        f.problem(b, 'volumes need a "unit_value" (or a "unit_cost" reference)')
+    elif has_unit and not has_volumes:
+        f.problem((*b, has_unit[0]), f'{has_unit[0]} needs "volumes" by year')
+    if len(has_unit) > 1:
+        f.problem((*b, "unit_cost"), "give unit_value or unit_cost, not both")
+    if "optimism_bias" in item and "confidence" in item:
+        f.problem(
+            (*b, "confidence"),
+            "give benefit optimism bias one way only: optimism_bias or confidence",
+        )
+    amounts = f.get_by_year(item, b, "amounts", parse_money, period)
+    volumes = f.get_by_year(item, b, "volumes", _volume, period)
+    fractions = {
+        key: f.get(item, b, key, parse_fraction)
+        for key in ("deadweight", "displacement", "attribution", "drop_off", "optimism_bias")
+    }
+    if agency is None or value_type is None or line_id is None:
+        return None
+    return BenefitLine(
+        id=line_id,
+        agency=agency,
+        value_type=value_type,
+        cashable=bool(cashable),
+        description=f.get(item, b, "description", expect_str, default="") or "",
+        amounts=amounts,
+        volumes=volumes,
+        unit_value=f.get(item, b, "unit_value", parse_money),
+        unit_cost=f.get(item, b, "unit_cost", expect_id),
+        confidence=f.get(item, b, "confidence", _confidence),
+        prices=f.get(item, b, "prices", expect_choice(PRICES), default="real") or "real",
+        price_base=f.get(item, b, "price_base", expect_year),
+        **fractions,
+    )
+
+
+def _read_realignment(
+    f: Fields, item: Mapping, index: int, period, check_agency
+) -> Realignment | None:
+    r = ("realignments", index)
+    f.check_keys(item, r, REALIGNMENT_KEYS)
+    ends = {}
+    for key in ("from", "to"):
+        if key not in item:
+            f.problem(r, f'missing required field "{key}"')
+            ends[key] = None
+        else:
+            ends[key] = check_agency((*r, key), item[key])
+    if ends["from"] is not None and ends["from"] == ends["to"]:
+        f.problem(
+            (*r, "to"),
+            f'a realignment moves budget between two bodies; found "from" and '
+            f'"to" both "{ends["to"]}"',
+        )
+    kind = f.get(item, r, "kind", expect_choice(COST_KINDS), required=True)
+    if "amounts" not in item:
+        f.problem(r, 'missing required field "amounts"')
+    amounts = f.get_by_year(item, r, "amounts", _cost_amount, period)
+    if ends["from"] is None or ends["to"] is None or kind is None:
+        return None
+    return Realignment(
+        from_agency=ends["from"],
+        to_agency=ends["to"],
+        kind=kind,
+        amounts=amounts,
+        description=f.get(item, r, "description", expect_str, default="") or "",
+    )
+
+
+def load_path(
+    path: Path | str,
+    *,
+    categories: frozenset[str] | None = None,
+    registered_agencies: Mapping[str, Agency] | None = None,
+) -> Programme:
+    """Read a programme folder, its ``programme.toml``, or a single case file.
+
+    Raises :class:`InputError` listing every problem found in every file.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    if not path.exists():
+        raise InputError([Problem("no such file or folder", file=path)])
+    if path.is_dir():
+        folder, programme_file, case_files = path, path / PROGRAMME_FILE, None
+    elif path.name == PROGRAMME_FILE:
+        folder, programme_file, case_files = path.parent, path, None
+    else:
+        folder, programme_file, case_files = path.parent, path.parent / PROGRAMME_FILE, [path]
+    if case_files is None:
+        if not programme_file.is_file():
+            raise InputError([Problem(f"a programme folder needs a {PROGRAMME_FILE}", file=folder)])
+        case_files = sorted(
+            p
+            for p in folder.glob("*.toml")
+            if p.name != PROGRAMME_FILE and not p.name.startswith((".", "_"))
+        )
+    programme: Programme | None = None
+    agencies: dict[str, Agency] | None = None
+    if programme_file.is_file():
+        read = read_programme(programme_file, problems)
+        if read is not None:
+            programme = read[0]
+            agencies = dict(registered_agencies or {})
+            agencies.update({a.id: a for a in programme.agencies})
+    discount_base = programme.discount_base if programme else None
+    cases: list[BusinessCase] = []
+    seen: dict[str, Path] = {}
+    for file in case_files:
+        case = read_case(
+            file, problems, agencies=agencies, categories=categories, discount_base=discount_base
+        )
+        if case is None:
+            continue
+        if case.id in seen:
+            problems.append(
+                Problem(
+                    f'case id "{case.id}" is already used by {seen[case.id]}', file=file, field="id"
+                )
+            )
+            continue
+        seen[case.id] = file
+        cases.append(case)
+    if programme is None and not problems:
+        programme = _lone_programme(cases, registered_agencies or {})
+    if problems or programme is None:
+        raise InputError(problems or [Problem("nothing to read", file=path)])
+    if agencies is not None:
+        used = _agencies_used(cases)
+        extra = [agencies[a] for a in sorted(used) if a not in {x.id for x in programme.agencies}]
+        programme_agencies = list(programme.agencies) + extra
+    else:
+        programme_agencies = list(programme.agencies)
+    return attrs.evolve(programme, cases=cases, agencies=programme_agencies)
+
+
+def _agencies_used(cases: list[BusinessCase]) -> set[str]:
+    used: set[str] = set()
+    for case in cases:
+        if case.sponsor:
+            used.add(case.sponsor)
+        used.update(line.agency for line in (*case.costs, *case.benefits))
+        for r in case.realignments:
+            used.update((r.from_agency, r.to_agency))
+    return used
+
+
+def _lone_programme(cases: list[BusinessCase], registered: Mapping[str, Agency]) -> Programme:
+    """The default programme around case files read without a ``programme.toml``."""
+    agencies = [registered.get(a) or Agency(id=a, name=a) for a in sorted(_agencies_used(cases))]
+    first = cases[0] if cases else None
+    return Programme(
+        id=first.id if first else "programme",
+        name=first.title if first else "",
+        agencies=agencies,
+        cases=cases,
+        source=first.source if first else None,
+    )

@@ -1,0 +1,239 @@
+"""Reading typed fields out of parsed TOML, collecting every problem with its file, line and path.
+
+A :class:`Fields` wraps one file's parsed data. Each ``get_*`` call reads one field, converts it
+and, when it is wrong, records a :class:`~totalplace_cases.errors.Problem` saying what was
+expected and what was found, then returns ``None`` so reading can go on and every problem in the
+file is reported at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import Problem
+from ..money import MoneyError
+from ..periods import FinancialYear, PeriodError, parse_year
+from .toml_lines import FieldLines
+
+__all__ = ["Fields", "describe", "format_path"]
+
+T = TypeVar("T")
+FieldPath = tuple[str | int, ...]
+_BARE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def format_path(path: FieldPath) -> str:
+    """``("costs", 2, "amounts", "2011-12")`` -> ``costs[2].amounts."2011-12"``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = part if _BARE.match(part) else '"' + part.replace('"', '\\"') + '"'
+            text += f".{name}" if text else name
+    return text
+
+
+def describe(value: object) -> str:
+    """How a found value is named in a message: its TOML type and the value itself."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the float {value!r}"
+    if isinstance(value, str):
+        return f'the string "{value}"'
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return f"{type(value).__name__} {value!r}"
+
+
+class Fields:
+    """Typed access to one TOML file's data that records problems instead of raising."""
+
+    def __init__(self, file: Path, text: str, problems: list[Problem]):
+        self.file = file
+        self.lines = FieldLines(text)
+        self.problems = problems
+
+    def problem(self, path: FieldPath, message: str) -> None:
+        self.problems.append(
+            Problem(
+                message,
+                file=self.file,
+                line=self.lines.line_of(path),
+                field=format_path(path) or None,
+            )
+        )
+
+    def check_keys(self, data: Mapping[str, Any], path: FieldPath, allowed: Iterable[str]) -> None:
+        """Unknown fields are errors: a typo must not be silently ignored."""
+        allowed = tuple(allowed)
+        for key in data:
+            if key not in allowed:
+                hint = _closest(key, allowed)
+                self.problem(
+                    (*path, key),
+                    f"unknown field; expected one of: {', '.join(allowed)}"
+                    + (f' (did you mean "{hint}"?)' if hint else ""),
+                )
+
+    def get(
+        self,
+        data: Mapping[str, Any],
+        path: FieldPath,
+        key: str,
+        convert: Callable[[Any], T],
+        *,
+        required: bool = False,
+        default: T | None = None,
+    ) -> T | None:
+        """Read ``data[key]`` through ``convert``; ``convert`` raises ValueError to complain."""
+        if key not in data:
+            if required:
+                self.problem(path, f'missing required field "{key}"')
+            return default
+        try:
+            return convert(data[key])
+        except (ValueError, TypeError) as exc:
+            self.problem((*path, key), str(exc))
+            return default
+
+    def get_table(
+        self, data: Mapping[str, Any], path: FieldPath, key: str
+    ) -> Mapping[str, Any] | None:
+        if key not in data:
+            return None
+        value = data[key]
+        if not isinstance(value, Mapping):
+            self.problem((*path, key), f"expected a table, found {describe(value)}")
+            return None
+        return value
+
+    def get_tables(
+        self, data: Mapping[str, Any], path: FieldPath, key: str
+    ) -> list[Mapping[str, Any]]:
+        """An array of tables (``[[costs]]``); problems for anything else."""
+        if key not in data:
+            return []
+        value = data[key]
+        if not isinstance(value, list):
+            self.problem(
+                (*path, key), f'expected an array of tables ("[[{key}]]"), found {describe(value)}'
+            )
+            return []
+        tables = []
+        for index, item in enumerate(value):
+            if isinstance(item, Mapping):
+                tables.append(item)
+            else:
+                self.problem((*path, key, index), f"expected a table, found {describe(item)}")
+                tables.append({})
+        return tables
+
+    def get_by_year(
+        self,
+        data: Mapping[str, Any],
+        path: FieldPath,
+        key: str,
+        convert: Callable[[Any], Decimal],
+        period: tuple[FinancialYear, FinancialYear] | None,
+    ) -> dict[FinancialYear, Decimal]:
+        """A table of financial year -> value, every year inside the appraisal period."""
+        table = self.get_table(data, path, key)
+        result: dict[FinancialYear, Decimal] = {}
+        if table is None:
+            return result
+        for year_text, raw in table.items():
+            where = (*path, key, year_text)
+            try:
+                year = parse_year(year_text)
+            except PeriodError as exc:
+                self.problem(where, str(exc))
+                continue
+            if year in result:
+                self.problem(where, f"{year} is given twice")
+                continue
+            if period is not None and not period[0] <= year <= period[1]:
+                self.problem(
+                    where,
+                    f"year {year} is outside the appraisal period {period[0]} to {period[1]}",
+                )
+            try:
+                result[year] = convert(raw)
+            except (MoneyError, ValueError) as exc:
+                self.problem(where, str(exc))
+        return result
+
+
+def expect_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, found {describe(value)}")
+    return value
+
+
+def expect_id(value: Any) -> str:
+    text = expect_str(value)
+    if not text.strip():
+        raise ValueError("expected a non-empty id, found an empty string")
+    if text != text.strip():
+        raise ValueError(f'expected an id without leading or trailing spaces, found "{text}"')
+    return text
+
+
+def expect_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, found {describe(value)}")
+    return value
+
+
+def expect_int(value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, found {describe(value)}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"expected a whole number of at least {minimum}, found {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"expected a whole number of at most {maximum}, found {value}")
+    return value
+
+
+def expect_year(value: Any) -> FinancialYear:
+    try:
+        return parse_year(value)
+    except PeriodError as exc:
+        if not isinstance(value, str):
+            raise ValueError(
+                f'expected a financial year written like "2010-11", found {describe(value)}'
+            ) from None
+        raise ValueError(str(exc)) from None
+
+
+def expect_choice(choices: Iterable[str]) -> Callable[[Any], str]:
+    options = tuple(choices)
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str) or value not in options:
+            raise ValueError(f"expected one of {', '.join(options)}; found {describe(value)}")
+        return value
+
+    return convert
+
+
+def expect_str_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected an array of strings, found {describe(value)}")
+    return list(value)
+
+
+def _closest(key: str, allowed: tuple[str, ...]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+    return matches[0] if matches else None

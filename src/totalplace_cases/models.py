@@ -1,0 +1,232 @@
+"""The things a Total Place programme is made of, as frozen attrs values.
+
+A :class:`Programme` is a place, the public bodies that spend in it (:class:`Agency`) and the
+business cases (:class:`BusinessCase`) proposed to spend better. A case has cost lines (who pays,
+when), benefit lines (who gains, when, of what kind) and realignments (budget moved between
+bodies). Amounts are exact :class:`~decimal.Decimal` values keyed by :class:`FinancialYear`.
+
+These classes hold data only; the arithmetic lives in :mod:`totalplace_cases.method` and file
+reading in :mod:`totalplace_cases.io`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+import attrs
+from attrs import validators as v
+
+from .periods import FinancialYear
+
+__all__ = [
+    "AGENCY_KINDS",
+    "COST_KINDS",
+    "STATUSES",
+    "VALUE_TYPES",
+    "Agency",
+    "BenefitLine",
+    "BusinessCase",
+    "Category",
+    "CostLine",
+    "Programme",
+    "Realignment",
+    "Settings",
+    "Theme",
+]
+
+AgencyKind = Literal["local", "health", "police", "fire", "central", "other"]
+AGENCY_KINDS: tuple[str, ...] = ("local", "health", "police", "fire", "central", "other")
+Status = Literal["proposed", "approved", "in-delivery", "closed", "rejected"]
+STATUSES: tuple[str, ...] = ("proposed", "approved", "in-delivery", "closed", "rejected")
+CostKind = Literal["revenue", "capital"]
+COST_KINDS: tuple[str, ...] = ("revenue", "capital")
+ValueType = Literal["fiscal", "economic", "social"]
+VALUE_TYPES: tuple[str, ...] = ("fiscal", "economic", "social")
+PRICES: tuple[str, ...] = ("real", "nominal")
+TIMINGS: tuple[str, ...] = ("start", "mid")
+
+YearAmounts = Mapping[FinancialYear, Decimal]
+
+
+def _frozen_mapping(value: Mapping | None) -> Mapping:
+    """Store mappings read-only, so a frozen model cannot be changed through its dicts."""
+    return MappingProxyType(dict(sorted((value or {}).items())))
+
+
+def _optional_fraction(instance: object, attribute: attrs.Attribute, value: Decimal | None) -> None:
+    if value is not None and not (Decimal(0) <= value <= Decimal(1)):
+        raise ValueError(f"{attribute.name} must be a fraction in [0, 1], got {value}")
+
+
+_fraction = attrs.field(default=None, validator=_optional_fraction)
+
+
+@attrs.frozen
+class Agency:
+    """A public body that spends, pays or benefits in the place (or funds those that do)."""
+
+    id: str = attrs.field(validator=v.min_len(1))
+    name: str = ""
+    kind: AgencyKind = attrs.field(default="other", validator=v.in_(AGENCY_KINDS))
+    parent: str | None = None
+
+
+@attrs.frozen
+class Category:
+    """A counting category: Kent's public realm, community and individual spend, or a plugin's."""
+
+    id: str = attrs.field(validator=v.min_len(1))
+    name: str = ""
+    description: str = ""
+
+
+@attrs.frozen
+class Theme:
+    """A theme of work within a category (asset rationalisation, high-cost cases...)."""
+
+    id: str = attrs.field(validator=v.min_len(1))
+    name: str = ""
+    category: str | None = None
+
+
+@attrs.frozen
+class CostLine:
+    """What one agency pays, year by year, with the optimism bias to apply to it.
+
+    Optimism bias comes from exactly one of: an explicit ``optimism_bias`` fraction, a data
+    ``confidence`` grade (1-6), or Green Book ``project_types`` (type -> share) with a
+    ``mitigation`` fraction. None of them means no uplift unless a rule supplies a default.
+    """
+
+    agency: str
+    kind: CostKind = attrs.field(validator=v.in_(COST_KINDS))
+    amounts: YearAmounts = attrs.field(converter=_frozen_mapping)
+    id: str | None = None
+    description: str = ""
+    optimism_bias: Decimal | None = _fraction
+    confidence: int | None = None
+    project_types: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
+    mitigation: Decimal | None = _fraction
+    prices: str = attrs.field(default="real", validator=v.in_(PRICES))
+    price_base: FinancialYear | None = None
+
+
+@attrs.frozen
+class BenefitLine:
+    """What one agency (or society) gains, year by year, before and after adjustments.
+
+    The gross value is either ``amounts`` by year, or ``volumes`` by year times a unit value
+    (``unit_value`` given, or ``unit_cost`` looked up in a unit-cost table such as the UCD).
+    """
+
+    id: str
+    agency: str
+    value_type: ValueType = attrs.field(validator=v.in_(VALUE_TYPES))
+    cashable: bool = False
+    description: str = ""
+    amounts: YearAmounts = attrs.field(factory=dict, converter=_frozen_mapping)
+    volumes: YearAmounts = attrs.field(factory=dict, converter=_frozen_mapping)
+    unit_value: Decimal | None = None
+    unit_cost: str | None = None
+    deadweight: Decimal | None = _fraction
+    displacement: Decimal | None = _fraction
+    attribution: Decimal | None = _fraction
+    drop_off: Decimal | None = _fraction
+    optimism_bias: Decimal | None = _fraction
+    confidence: int | None = None
+    prices: str = attrs.field(default="real", validator=v.in_(PRICES))
+    price_base: FinancialYear | None = None
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        return sorted(set(self.amounts) | set(self.volumes))
+
+
+@attrs.frozen
+class Realignment:
+    """Budget moved from one body to another, by year: revenue or capital."""
+
+    from_agency: str
+    to_agency: str
+    kind: CostKind = attrs.field(validator=v.in_(COST_KINDS))
+    amounts: YearAmounts = attrs.field(converter=_frozen_mapping)
+    description: str = ""
+
+
+@attrs.frozen
+class BusinessCase:
+    """A proposal to spend better in the place, appraised over ``years`` from ``start``."""
+
+    id: str = attrs.field(validator=v.min_len(1))
+    title: str
+    category: str
+    start: FinancialYear
+    years: int = attrs.field(validator=v.gt(0))
+    theme: str = ""
+    sponsor: str | None = None
+    status: Status = attrs.field(default="proposed", validator=v.in_(STATUSES))
+    price_base: FinancialYear | None = None
+    discount_base: FinancialYear | None = None
+    discount_schedule: str | None = None
+    timing: str | None = attrs.field(default=None, validator=v.optional(v.in_(TIMINGS)))
+    notes: str = ""
+    costs: tuple[CostLine, ...] = attrs.field(default=(), converter=tuple)
+    benefits: tuple[BenefitLine, ...] = attrs.field(default=(), converter=tuple)
+    realignments: tuple[Realignment, ...] = attrs.field(default=(), converter=tuple)
+    source: Path | None = attrs.field(default=None, eq=False)
+
+    @property
+    def end(self) -> FinancialYear:
+        """The last financial year of the appraisal period."""
+        return self.start + (self.years - 1)
+
+    @property
+    def period(self) -> list[FinancialYear]:
+        return [self.start + i for i in range(self.years)]
+
+
+@attrs.frozen
+class Settings:
+    """Programme-wide choices where the method leaves one open; each has the method's default."""
+
+    schedule: str = "green-book"
+    timing: str = attrs.field(default="start", validator=v.in_(TIMINGS))
+    confidence_table: str = "cba-local-2014"
+    optimism_bias_table: str = "green-book-optimism-bias"
+    vfm_table: str = "dft-vfm-categories"
+    deflator: str = "hmt-gdp-deflator"
+    deflator_projection: Decimal | None = None
+
+
+@attrs.frozen
+class Programme:
+    """A place's programme: its agencies, its business cases and its settings."""
+
+    id: str = attrs.field(validator=v.min_len(1))
+    name: str = ""
+    place: str = ""
+    price_base: FinancialYear | None = None
+    population: int | None = None
+    discount_base: FinancialYear | None = None
+    description: str = ""
+    agencies: tuple[Agency, ...] = attrs.field(default=(), converter=tuple)
+    cases: tuple[BusinessCase, ...] = attrs.field(default=(), converter=tuple)
+    settings: Settings = attrs.field(factory=Settings)
+    plugins: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    source: Path | None = attrs.field(default=None, eq=False)
+
+    def agency(self, agency_id: str) -> Agency | None:
+        for agency in self.agencies:
+            if agency.id == agency_id:
+                return agency
+        return None
+
+    def case(self, case_id: str) -> BusinessCase:
+        for case in self.cases:
+            if case.id == case_id:
+                return case
+        raise KeyError(case_id)

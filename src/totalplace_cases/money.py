@@ -1,0 +1,136 @@
+"""Money and fractions as exact decimals, rounded once, at the edge.
+
+Amounts are held as :class:`decimal.Decimal` from the moment they are read. A TOML float is
+refused for money because binary floats cannot hold most pence exactly. Rounding to the penny
+(half-up, the convention of public-sector accounts) happens only when a figure is shown or
+exported.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+__all__ = [
+    "PENNY",
+    "MoneyError",
+    "apportion",
+    "format_gbp",
+    "parse_fraction",
+    "parse_money",
+    "parse_number",
+    "round_money",
+]
+
+PENNY = Decimal("0.01")
+_MONEY_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+class MoneyError(ValueError):
+    """An amount or fraction that cannot be read exactly."""
+
+
+def parse_money(value: object) -> Decimal:
+    """Read an amount of money: an integer, or a string like ``"1,200,000.50"`` or ``"£1200"``.
+
+    Floats are refused: quote the figure so that it is read exactly.
+    """
+    if isinstance(value, bool):
+        raise MoneyError(f"expected an amount of money, found the boolean {str(value).lower()}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        raise MoneyError(
+            f"expected an amount of money as a string or integer, found the float {value!r}; "
+            f'quote it (e.g. "{value!r}"), because floats are inexact'
+        )
+    if isinstance(value, str):
+        text = value.strip().replace("£", "", 1).replace(" ", "")
+        if _MONEY_RE.match(text):
+            return Decimal(text.replace(",", ""))
+        raise MoneyError(
+            f'expected an amount of money like "1200000" or "1,200,000.50", found "{value}"'
+        )
+    raise MoneyError(f"expected an amount of money, found {_kind(value)}")
+
+
+def parse_number(value: object, what: str = "a number") -> Decimal:
+    """Read a non-money quantity (a volume, a share): integer, string or float, exactly."""
+    if isinstance(value, bool):
+        raise MoneyError(f"expected {what}, found the boolean {str(value).lower()}")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise MoneyError(f"expected {what}, found {value!r}")
+        # repr gives the shortest decimal that round-trips, i.e. what the user wrote.
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace(",", ""))
+        except decimal.InvalidOperation:
+            raise MoneyError(f'expected {what}, found "{value}"') from None
+        if not number.is_finite():
+            raise MoneyError(f'expected {what}, found "{value}"')
+        return number
+    raise MoneyError(f"expected {what}, found {_kind(value)}")
+
+
+def parse_fraction(value: object) -> Decimal:
+    """Read a fraction in [0, 1] (deadweight, optimism bias...): a string or a number."""
+    number = parse_number(value, "a fraction between 0 and 1")
+    if not 0 <= number <= 1:
+        raise MoneyError(f"expected a fraction between 0 and 1, found {value!r}")
+    return number
+
+
+def round_money(amount: Decimal) -> Decimal:
+    """Round half-up (away from zero on a tie) to the penny."""
+    return amount.quantize(PENNY, rounding=decimal.ROUND_HALF_UP)
+
+
+def apportion(parts: Sequence[Decimal], total: Decimal | None = None) -> list[Decimal]:
+    """Round ``parts`` to pennies so that they add up exactly to ``total`` rounded.
+
+    Each part becomes its own value rounded down or up to the penny (largest remainder
+    method), so every figure stays within a penny of its exact value and a table's rows add
+    up to its total line.
+    """
+    exact_total = sum(parts, Decimal(0)) if total is None else total
+    target = round_money(exact_total)
+    floors = [p.quantize(PENNY, rounding=decimal.ROUND_FLOOR) for p in parts]
+    shortfall = int((target - sum(floors, Decimal(0))) / PENNY)
+    order = sorted(range(len(parts)), key=lambda i: (parts[i] - floors[i], -i), reverse=True)
+    result = list(floors)
+    if shortfall >= 0:
+        for i in order[:shortfall]:
+            result[i] += PENNY
+    else:
+        for i in list(reversed(order))[:-shortfall]:
+            result[i] -= PENNY
+    return result
+
+
+def format_gbp(amount: Decimal, *, pence: bool = True) -> str:
+    """``-1234.5`` -> ``-£1,234.50``: rounded half-up at the point of display."""
+    rounded = round_money(amount) if pence else amount.quantize(Decimal(1), decimal.ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    body = f"{abs(rounded):,.2f}" if pence else f"{abs(rounded):,.0f}"
+    return f"{sign}£{body}"
+
+
+def money_str(amount: Decimal) -> str:
+    """The JSON form of money: a string with two decimals, rounded half-up."""
+    return f"{round_money(amount):.2f}"
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"

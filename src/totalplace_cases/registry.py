@@ -1,0 +1,110 @@
+"""What the loaded plugins have registered: categories, themes, agencies, unit costs, tables.
+
+The host owns one :class:`Registry` per run. Plugins add to it only through the ``register``
+callbacks it hands them, so it knows which plugin added each entry and can refuse duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .errors import PluginError, TotalPlaceError
+from .parameters import ParameterTable
+
+__all__ = ["HOOKS", "KINDS", "Registry", "UnitCost"]
+
+KINDS: tuple[str, ...] = ("category", "theme", "agency", "unit_cost", "table")
+#: The registry hook that fills each kind of entry.
+HOOKS: dict[str, str] = {
+    "category": "totalplace_register_categories",
+    "theme": "totalplace_register_themes",
+    "agency": "totalplace_register_agencies",
+    "unit_cost": "totalplace_register_unit_costs",
+    "table": "totalplace_register_tables",
+}
+
+
+@attrs.frozen
+class UnitCost:
+    """A published unit cost (e.g. from the Unit Cost Database) that a benefit line can cite.
+
+    ``shares`` splits the value among several agencies (agency id -> fraction of the value);
+    empty means the whole value goes to the line's own agency.
+    """
+
+    key: str
+    value: Any  # Decimal
+    price_year: Any  # FinancialYear
+    description: str = ""
+    unit: str = ""
+    agency: str = ""
+    source: str = ""
+    rag: str = ""
+    shares: tuple[tuple[str, Any], ...] = ()
+
+
+def _key_of(kind: str, item: Any) -> str:
+    if kind == "table":
+        return item.name
+    if kind == "unit_cost":
+        return item.key
+    return item.id
+
+
+@attrs.define
+class Registry:
+    """Entries by kind and key, with the name of the plugin that registered each."""
+
+    entries: dict[str, dict[str, Any]] = attrs.field(factory=lambda: {k: {} for k in KINDS})
+    owners: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    replaced: list[tuple[str, str, str, str]] = attrs.field(factory=list)
+
+    def registrar(self, kind: str, plugin: str) -> Callable[..., None]:
+        """The ``register`` callback handed to ``plugin`` for entries of ``kind``."""
+
+        def register(item: Any, *, replace: bool = False) -> None:
+            self.add(kind, item, plugin, replace=replace)
+
+        return register
+
+    def add(self, kind: str, item: Any, plugin: str, *, replace: bool = False) -> None:
+        key = _key_of(kind, item)
+        previous = self.owners.get((kind, key))
+        if previous is not None and not replace:
+            raise PluginError(
+                plugin,
+                HOOKS[kind],
+                f"{kind.replace('_', ' ')} '{key}' is already registered by plugin '{previous}'",
+            )
+        if previous is not None:
+            self.replaced.append((kind, key, previous, plugin))
+        self.entries[kind][key] = item
+        self.owners[(kind, key)] = plugin
+
+    def get(self, kind: str, key: str) -> Any | None:
+        return self.entries[kind].get(key)
+
+    def keys(self, kind: str) -> list[str]:
+        return sorted(self.entries[kind])
+
+    def by_plugin(self, plugin: str) -> dict[str, list[str]]:
+        """What ``plugin`` registered, by kind."""
+        found: dict[str, list[str]] = {}
+        for (kind, key), owner in sorted(self.owners.items()):
+            if owner == plugin:
+                found.setdefault(kind, []).append(key)
+        return found
+
+    def table(self, name: str, kind: str | None = None) -> ParameterTable:
+        """The parameter table called ``name``; a clear error if none is registered."""
+        table = self.entries["table"].get(name)
+        if table is None or (kind is not None and table.kind != kind):
+            known = [t.name for t in self.entries["table"].values() if kind in (None, t.kind)]
+            what = f"{kind} table" if kind else "parameter table"
+            raise TotalPlaceError(
+                f"no {what} called '{name}' is registered; known: {', '.join(sorted(known))}"
+            )
+        return table

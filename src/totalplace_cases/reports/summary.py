@@ -1,0 +1,141 @@
+"""The appraisal as readable tables: one per case, and the programme's totals.
+
+Amounts are shown in pounds, rounded half-up to the penny at this point and no earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tabulate import tabulate
+
+from ..method.results import Appraisal, CaseAppraisal
+from ..money import apportion, format_gbp
+
+__all__ = ["case_table", "render_text", "totals_table"]
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
+    """A case's headline figures and its by-agency split."""
+    headline = [
+        ("PV costs (after optimism bias)", format_gbp(case.pv_costs)),
+        ("PV costs (unadjusted)", format_gbp(case.pv_costs_unadjusted)),
+        ("PV benefits", format_gbp(case.pv_benefits)),
+        ("  fiscal, cashable", format_gbp(case.pv_fiscal_cashable)),
+        ("  fiscal, non-cashable", format_gbp(case.pv_fiscal_non_cashable)),
+        ("  economic", format_gbp(case.pv_economic)),
+        ("  social", format_gbp(case.pv_social)),
+        ("NPSV", format_gbp(case.npsv)),
+        ("BCR", _ratio(case.bcr)),
+        ("Fiscal ROI", _ratio(case.fiscal_roi)),
+        ("Cashable ROI", _ratio(case.cashable_roi)),
+        ("Net budget impact", format_gbp(case.net_budget_impact)),
+        (
+            "Payback",
+            "not reached"
+            if case.payback_year is None
+            else f"{case.payback_year} ({case.payback_years:.2f} years)",
+        ),
+        ("VfM category", case.vfm_category or "n/a"),
+    ]
+    head = (
+        f"{case.id}: {case.title}\n"
+        f"{case.category} / {case.theme or '-'} | sponsor {case.sponsor or '-'} | "
+        f"{case.start} for {case.years} years | {case.price_base} prices, discounted to "
+        f"{case.discount_base} ({case.schedule}, {case.timing}-year)"
+    )
+    rows = case.by_agency
+    columns = [
+        apportion([r.pv_costs for r in rows], case.pv_costs),
+        apportion([r.pv_fiscal_cashable for r in rows], case.pv_fiscal_cashable),
+        apportion([r.pv_fiscal_non_cashable for r in rows], case.pv_fiscal_non_cashable),
+        apportion([r.pv_benefits for r in rows], case.pv_benefits),
+        apportion([r.net for r in rows], case.npsv),
+    ]
+    agency_rows = [
+        [row.agency, *(format_gbp(col[i]) for col in columns)] for i, row in enumerate(rows)
+    ]
+    agency_rows.append(
+        [
+            "total",
+            format_gbp(case.pv_costs),
+            format_gbp(case.pv_fiscal_cashable),
+            format_gbp(case.pv_fiscal_non_cashable),
+            format_gbp(case.pv_benefits),
+            format_gbp(case.npsv),
+        ]
+    )
+    agencies = tabulate(
+        agency_rows,
+        headers=[
+            "Agency",
+            "PV costs",
+            "Fiscal cashable",
+            "Fiscal non-cashable",
+            "PV benefits",
+            "Net",
+        ],
+        tablefmt=fmt,
+        colalign=("left", "right", "right", "right", "right", "right"),
+        disable_numparse=True,
+    )
+    figures = tabulate(
+        headline,
+        headers=["Figure", "Value"],
+        tablefmt=fmt,
+        colalign=("left", "right"),
+        disable_numparse=True,
+    )
+    return f"{head}\n\n{figures}\n\n{agencies}"
+
+
+def totals_table(appraisal: Appraisal, fmt: str = "simple") -> str:
+    """The programme's cases side by side, with the total line where cases can be added."""
+    rows = [
+        [
+            c.id,
+            format_gbp(c.pv_costs),
+            format_gbp(c.pv_benefits),
+            format_gbp(c.npsv),
+            _ratio(c.bcr),
+            c.vfm_category or "n/a",
+        ]
+        for c in appraisal.cases
+    ]
+    t = appraisal.totals
+    if t.pv_costs is not None:
+        rows.append(
+            [
+                "total",
+                format_gbp(t.pv_costs),
+                format_gbp(t.pv_benefits),
+                format_gbp(t.npsv),
+                _ratio(t.bcr),
+                t.vfm_category or "n/a",
+            ]
+        )
+    table = tabulate(
+        rows,
+        headers=["Case", "PV costs", "PV benefits", "NPSV", "BCR", "VfM"],
+        tablefmt=fmt,
+        colalign=("left", "right", "right", "right", "right", "left"),
+        disable_numparse=True,
+    )
+    return table + (f"\n\nTotals not shown: {t.note}" if t.note else "")
+
+
+def render_text(appraisal: Appraisal, extra: Iterable[str] = ()) -> str:
+    """The whole appraisal for a terminal: each case, then the programme summary."""
+    p = appraisal.programme
+    parts = [f"{p.name or p.id}" + (f" ({p.id})" if p.name else "")]
+    parts += [case_table(case) for case in appraisal.cases]
+    parts.append("Programme summary\n\n" + totals_table(appraisal))
+    parts.extend(extra)
+    used = "\n".join(f"  {u.table}: {u.source} ({u.vintage})" for u in p.parameters)
+    notes = "\n".join(f"  {n}" for n in p.notes)
+    parts.append("Parameter tables used:\n" + used + (f"\nNotes:\n{notes}" if notes else ""))
+    return "\n\n".join(parts) + "\n"
