@@ -7,7 +7,6 @@ and the command exits with code 2, without a traceback; ``--debug`` shows the tr
 from __future__ import annotations
 
 import functools
-import json
 import sys
 import traceback
 from collections.abc import Callable
@@ -113,10 +112,9 @@ def validate(session: Session, path: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="Readable tables, or the JSON contract.",
+    help="Output format: table, markdown, json, or one a plugin adds (see totalplace plugins).",
 )
 @click.option("--schedule", help="Discount schedule for every case (e.g. green-book-health).")
 @click.option("--price-base", metavar="YYYY-YY", help="Report in this financial year's prices.")
@@ -146,6 +144,7 @@ def appraise(
     """Appraise every case in PATH: present values, NPSV, BCR, ROI, payback, VfM, by agency."""
     from .method.appraisal import appraise as run
     from .periods import PeriodError, parse_year
+    from .reports.evidence import collect_evidence
 
     options = {}
     for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
@@ -155,18 +154,42 @@ def appraise(
             except PeriodError as exc:
                 raise click.BadParameter(str(exc), param_hint=name) from None
     programme, rules = session.load(path)
+    formats = rules.registry.entries["format"]
+    if fmt not in formats:
+        raise click.BadParameter(
+            f"unknown format '{fmt}'; choose from {', '.join(sorted(formats))}",
+            param_hint="--format",
+        )
     result = run(programme, rules=rules, schedule=schedule, timing=timing, **options)
-    if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    else:
-        from .reports.summary import render_text
-
-        text = render_text(result)
+    evidence = collect_evidence(rules, result, programme)
+    text = rules.render(formats[fmt], result, evidence)
     if output is not None:
         write_text(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command("plugins")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A readable list, or JSON.",
+)
+@common_options
+def plugins_command(session: Session, path: Path | None, fmt: str) -> None:
+    """List every plugin: name, version, origin, hooks, what it registered, load failures.
+
+    With PATH, include the local plugins that programme names.
+    """
+    from .reports.plugin_list import plugin_report
+
+    rules = session.rules(path)
+    click.echo(plugin_report(rules, fmt), nl=False)
 
 
 @cli.command()

@@ -116,3 +116,66 @@ def totalplace_value_benefit(line, context):
         :class:`~totalplace_cases.method.valuation.Valuation` (values in real terms at
         ``context.price_base``, optionally split among agencies).
     """
+
+
+@hookspec
+def totalplace_agency_for(label, line, context):
+    """Which programme agency stands for an outside body's label.
+
+    Unit-cost tables name bodies in their own words ("NHS", "Police", "Local Authority"); a
+    split unit cost needs each share given to an agency of the programme. A benefit line's own
+    ``agency_map`` wins; otherwise the first plugin to answer decides.
+
+    Stops at the first non-None result (``firstresult``).
+
+    :param label: the body as the unit cost names it, e.g. ``"Criminal Justice System"``.
+    :param line: the :class:`~totalplace_cases.models.BenefitLine` being split.
+    :param context: the :class:`~totalplace_cases.method.context.CaseContext`.
+    :returns: an agency id, or None to let another plugin answer.
+    """
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+@hookspec
+def totalplace_validate_case(case, programme, rules):
+    """Extra checks on a business case, run after the case file has been read.
+
+    All implementations are called and their problems are reported together (with the
+    reader's own), so one ``totalplace validate`` shows everything.
+
+    :param case: the :class:`~totalplace_cases.models.BusinessCase`.
+    :param programme: the :class:`~totalplace_cases.models.Programme` it belongs to.
+    :param rules: the loaded :class:`~totalplace_cases.plugins.Rules` (registry and tables).
+    :returns: None or a list of :class:`~totalplace_cases.errors.Problem`; give ``field`` as
+        a path like ``costs[0].project_type`` and the host adds the file and line.
+    """
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+@hookspec
+def totalplace_evidence_tables(appraisal, programme):
+    """Tables to add to the evidence, after the appraisal of a programme.
+
+    All implementations are called; each table is shown after the case tables and included
+    in the JSON under ``evidence_tables``.
+
+    :param appraisal: the :class:`~totalplace_cases.method.results.Appraisal`.
+    :param programme: the :class:`~totalplace_cases.models.Programme` appraised.
+    :returns: None or a list of :class:`~totalplace_cases.reports.evidence.EvidenceTable`.
+    """
+
+
+@hookspec
+def totalplace_register_formats(register):
+    """Add output formats for ``totalplace appraise --format NAME``.
+
+    All implementations are called; the host rejects a format name already registered,
+    unless ``register(fmt, replace=True)``.
+
+    :param register: call ``register(OutputFormat(...))`` for each format.
+    :returns: nothing.
+    """

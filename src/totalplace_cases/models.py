@@ -121,6 +121,8 @@ class BenefitLine:
 
     The gross value is either ``amounts`` by year, or ``volumes`` by year times a unit value
     (``unit_value`` given, or ``unit_cost`` looked up in a unit-cost table such as the UCD).
+    ``agency_map`` says which programme agency stands for each body a split unit cost names
+    (``{"Police" = "kent-police"}``).
     """
 
     id: str
@@ -140,6 +142,7 @@ class BenefitLine:
     confidence: int | None = None
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
     price_base: FinancialYear | None = None
+    agency_map: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
 
     @property
     def years(self) -> list[FinancialYear]:

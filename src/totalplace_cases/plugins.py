@@ -31,6 +31,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginError
+from .parameters import ParameterTable
 from .registry import HOOKS, Registry
 
 __all__ = [
@@ -49,6 +50,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "totalplace_cases.rules.categories",
     "totalplace_cases.rules.tables",
     "totalplace_cases.rules.valuation",
+    "totalplace_cases.rules.checks",
+    "totalplace_cases.rules.exporters",
 )
 
 
@@ -118,12 +121,29 @@ class Rules:
 
     def call_each(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call every implementation; the non-None results, in call order."""
+        return [result for _, result in self.call_each_by_plugin(hook, **kwargs)]
+
+    def call_each_by_plugin(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation; ``(plugin name, result)`` for each non-None result."""
         results = []
         for impl in self._impls(hook):
             result = self._call(impl, hook, kwargs)
             if result is not None:
-                results.append(result)
+                results.append((impl.plugin_name, result))
         return results
+
+    def render(self, fmt: Any, *args: Any) -> str:
+        """Run an output format's renderer; a failure names the plugin that registered it."""
+        owner = self.registry.owners.get(("format", fmt.name), "?")
+        try:
+            text = fmt.render(*args)
+        except Exception as exc:
+            raise PluginError(owner, f"format '{fmt.name}'", _exc_message(exc)) from exc
+        if not isinstance(text, str):
+            raise PluginError(
+                owner, f"format '{fmt.name}'", f"expected text, got {type(text).__name__}"
+            )
+        return text
 
     def call_first(self, hook: str, **kwargs: Any) -> Any:
         """Call implementations until one returns something other than None."""
@@ -133,7 +153,7 @@ class Rules:
                 return result
         return None
 
-    def table(self, name: str, kind: str | None = None):
+    def table(self, name: str, kind: str | None = None) -> ParameterTable:
         return self.registry.table(name, kind)
 
 
@@ -256,6 +276,13 @@ def _local_name(path: Path) -> str:
 def _path_importer(path: Path) -> Callable[[], ModuleType]:
     def load() -> ModuleType:
         target = _module_file(path)
+        if target.name == "__init__.py" and target.parent.parent.name == "src":
+            # A distribution's source folder: import the package under its own name, so it
+            # is the same module whether it is installed or loaded from here.
+            src = str(target.parent.parent)
+            if src not in sys.path:
+                sys.path.insert(0, src)
+            return importlib.import_module(target.parent.name)
         module_name = f"totalplace_local_{abs(hash(str(target.resolve())))}"
         if module_name in sys.modules:
             return sys.modules[module_name]

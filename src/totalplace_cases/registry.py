@@ -16,7 +16,7 @@ from .parameters import ParameterTable
 
 __all__ = ["HOOKS", "KINDS", "Registry", "UnitCost"]
 
-KINDS: tuple[str, ...] = ("category", "theme", "agency", "unit_cost", "table")
+KINDS: tuple[str, ...] = ("category", "theme", "agency", "unit_cost", "table", "format")
 #: The registry hook that fills each kind of entry.
 HOOKS: dict[str, str] = {
     "category": "totalplace_register_categories",
@@ -24,6 +24,7 @@ HOOKS: dict[str, str] = {
     "agency": "totalplace_register_agencies",
     "unit_cost": "totalplace_register_unit_costs",
     "table": "totalplace_register_tables",
+    "format": "totalplace_register_formats",
 }
 
 
@@ -47,7 +48,7 @@ class UnitCost:
 
 
 def _key_of(kind: str, item: Any) -> str:
-    if kind == "table":
+    if kind in ("table", "format"):
         return item.name
     if kind == "unit_cost":
         return item.key

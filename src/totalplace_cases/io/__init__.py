@@ -6,9 +6,14 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
+
+from ..errors import InputError, Problem
 from ..models import Programme
 from ..plugins import Rules, load_rules
 from .casefile import PROGRAMME_FILE, load_path
+from .fields import parse_path
+from .toml_lines import FieldLines
 
 __all__ = ["load", "programme_plugin_paths", "rules_for"]
 
@@ -63,8 +68,35 @@ def load(
         local = [*programme_plugin_paths(path), *(str(Path(p).resolve()) for p in plugins)]
         rules = rules_for(local)
     registry = rules.registry
-    return load_path(
+    programme = load_path(
         path,
         categories=frozenset(registry.keys("category")),
         registered_agencies=dict(registry.entries["agency"]),
     )
+    problems = [
+        _locate(problem, case.source)
+        for case in programme.cases
+        for found in rules.call_each(
+            "totalplace_validate_case", case=case, programme=programme, rules=rules
+        )
+        for problem in found
+    ]
+    if problems:
+        raise InputError(problems)
+    return programme
+
+
+def _locate(problem: Problem, source: Path | None) -> Problem:
+    """Give a plugin's problem the case file and, from its field path, the line."""
+    if not isinstance(problem, Problem):
+        raise TypeError(f"a validation rule returned {problem!r}, expected Problem objects")
+    if problem.file is not None or source is None:
+        return problem
+    line = problem.line
+    if line is None and problem.field:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        line = FieldLines(text).line_of(parse_path(problem.field))
+    return attrs.evolve(problem, file=source, line=line)

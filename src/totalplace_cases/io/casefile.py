@@ -122,6 +122,7 @@ BENEFIT_KEYS = (
     "confidence",
     "prices",
     "price_base",
+    "agency_map",
 )
 REALIGNMENT_KEYS = ("from", "to", "kind", "amounts", "description")
 _LINE_RE = re.compile(r"at line (\d+)")
@@ -459,9 +460,17 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
         key: f.get(item, b, key, parse_fraction)
         for key in ("deadweight", "displacement", "attribution", "drop_off", "optimism_bias")
     }
+    agency_map: dict[str, str] = {}
+    for label, target in (f.get_table(item, b, "agency_map") or {}).items():
+        mapped = check_agency((*b, "agency_map", label), target)
+        if mapped is not None:
+            agency_map[label] = mapped
+    if agency_map and "unit_cost" not in item:
+        f.problem((*b, "agency_map"), "agency_map applies to a line valued with a unit_cost")
     if agency is None or value_type is None or line_id is None:
         return None
     return BenefitLine(
+        agency_map=agency_map,
         id=line_id,
         agency=agency,
         value_type=value_type,
@@ -570,9 +579,11 @@ def load_path(
     if problems or programme is None:
         raise InputError(problems or [Problem("nothing to read", file=path)])
     if agencies is not None:
-        used = _agencies_used(cases)
-        extra = [agencies[a] for a in sorted(used) if a not in {x.id for x in programme.agencies}]
-        programme_agencies = list(programme.agencies) + extra
+        # The programme's own agencies, then those plugins registered for it to use.
+        own = {a.id for a in programme.agencies}
+        programme_agencies = list(programme.agencies) + [
+            a for key, a in sorted(agencies.items()) if key not in own
+        ]
     else:
         programme_agencies = list(programme.agencies)
     return attrs.evolve(programme, cases=cases, agencies=programme_agencies)

@@ -237,3 +237,20 @@ def _closest(key: str, allowed: tuple[str, ...]) -> str | None:
 
     matches = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
     return matches[0] if matches else None
+
+
+_PATH_PART = re.compile(r'\.?("(?:[^"\\]|\\.)*"|[A-Za-z0-9_-]+)|\[(\d+)\]')
+
+
+def parse_path(text: str) -> FieldPath:
+    """``costs[2].amounts."2011-12"`` -> ``("costs", 2, "amounts", "2011-12")``."""
+    path: list[str | int] = []
+    for match in _PATH_PART.finditer(text):
+        name, index = match.groups()
+        if index is not None:
+            path.append(int(index))
+        elif name.startswith('"'):
+            path.append(name[1:-1].replace('\\"', '"'))
+        else:
+            path.append(name)
+    return tuple(path)

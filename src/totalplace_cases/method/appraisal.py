@@ -200,7 +200,7 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
         valuation = _valuation(context, line)
         adjustments = _benefit_adjustments(context, line)
         value = _adjusted_benefit(valuation.gross, adjustments)
-        shares = valuation.shares or ((line.agency, ONE),)
+        shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
         split = _split(value, shares)
         line_pv = ZERO
         line_pv_unadjusted = pv(valuation.gross)
@@ -442,6 +442,39 @@ def _valuation(context: CaseContext, line: BenefitLine) -> Valuation:
             f"{', '.join(map(str, outside))}, outside the appraisal period"
         )
     return result
+
+
+def _resolve_shares(
+    context: CaseContext, line: BenefitLine, shares: Iterable[tuple[str, Decimal]]
+) -> tuple[tuple[str, Decimal], ...]:
+    """Turn the bodies a split unit cost names into the programme's agencies.
+
+    The line's ``agency_map`` first, then an agency of that id, then the plugins'
+    ``totalplace_agency_for`` rules. A programme that lists no agencies takes labels as ids.
+    """
+    known = {a.id for a in context.programme.agencies}
+    resolved: list[tuple[str, Decimal]] = []
+    missing: list[str] = []
+    for label, share in shares:
+        agency = line.agency_map.get(label)
+        if agency is None and (label in known or not known):
+            agency = label
+        if agency is None:
+            agency = context.rules.call_first(
+                "totalplace_agency_for", label=label, line=line, context=context
+            )
+        if agency is None:
+            missing.append(label)
+        else:
+            resolved.append((agency, share))
+    if missing:
+        raise TotalPlaceError(
+            f"case '{context.case.id}', benefit '{line.id}': unit cost {line.unit_cost} splits "
+            f"its value among {', '.join(label for label, _ in shares)}; no agency of the "
+            f"programme stands for {', '.join(missing)}. Map each in the line, e.g. "
+            f'agency_map = {{ "{missing[0]}" = "agency-id" }}, or load a plugin that does'
+        )
+    return tuple(resolved)
 
 
 def _adjusted_benefit(

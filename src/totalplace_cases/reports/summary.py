@@ -128,14 +128,21 @@ def totals_table(appraisal: Appraisal, fmt: str = "simple") -> str:
     return table + (f"\n\nTotals not shown: {t.note}" if t.note else "")
 
 
-def render_text(appraisal: Appraisal, extra: Iterable[str] = ()) -> str:
-    """The whole appraisal for a terminal: each case, then the programme summary."""
+def render_text(appraisal: Appraisal, extra: Iterable[str] = (), fmt: str = "simple") -> str:
+    """The whole appraisal as text: each case, the programme summary, then ``extra`` tables.
+
+    ``fmt`` is a tabulate table format: ``simple`` for a terminal, ``github`` for Markdown
+    (which also turns titles into headings).
+    """
+    heading = "## " if fmt == "github" else ""
     p = appraisal.programme
-    parts = [f"{p.name or p.id}" + (f" ({p.id})" if p.name else "")]
-    parts += [case_table(case) for case in appraisal.cases]
-    parts.append("Programme summary\n\n" + totals_table(appraisal))
-    parts.extend(extra)
-    used = "\n".join(f"  {u.table}: {u.source} ({u.vintage})" for u in p.parameters)
-    notes = "\n".join(f"  {n}" for n in p.notes)
-    parts.append("Parameter tables used:\n" + used + (f"\nNotes:\n{notes}" if notes else ""))
+    parts = [("# " if heading else "") + f"{p.name or p.id}" + (f" ({p.id})" if p.name else "")]
+    parts += [heading + case_table(case, fmt) for case in appraisal.cases]
+    parts.append(f"{heading}Programme summary\n\n" + totals_table(appraisal, fmt))
+    parts.extend(heading + table for table in extra)
+    used = "\n".join(f"- {u.table}: {u.source} ({u.vintage})" for u in p.parameters)
+    notes = "\n".join(f"- {n}" for n in p.notes)
+    parts.append(
+        f"{heading}Parameter tables used\n\n{used}" + (f"\n\nNotes:\n{notes}" if notes else "")
+    )
     return "\n\n".join(parts) + "\n"

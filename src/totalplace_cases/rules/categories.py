@@ -27,7 +27,6 @@ THEMES = (
     Theme("coastal-defences", "Coastal defences", "public-realm"),
     Theme("customer-access", "Joined-up customer access (Gateway)", "community"),
     Theme("community-safety", "Community safety", "community"),
-    Theme("margate-task-force", "Margate task force", "community"),
     Theme("high-cost-cases", "High-cost cases", "individual"),
 )
 

@@ -1,12 +1,62 @@
 """Unit Cost Database (New Economy / HM Treasury PSTN, c. 2014 extract) for totalplace-cases.
 
+Registers every loaded UCD entry as a unit cost ``ucd:CODE``. A case's benefit line cites one
+with ``unit_cost = "ucd:CR2.0.3"`` (with ``volumes``); the appraisal uprates the entry's value
+from its price year to the case's price base with the GDP deflator. A "Multiple" entry with
+sub-rows (CR2.0 = CR2.0.1 + ... + CR2.0.5) splits the line among the bodies its sub-rows name,
+in proportion to their values; the programme maps those bodies to its agencies (a plugin's
+``totalplace_agency_for`` or the line's ``agency_map``).
+
 Source: the Unit Cost Database published by New Economy (Manchester; now the Greater
 Manchester Combined Authority research team) with HM Treasury's Public Service Transformation
 Network, as parsed into CSV by datagovuk-hackcode/early-intervention-unit-cost-database.
 """
 
-from totalplace_ucd.entries import components, load_entries
+from __future__ import annotations
+
+from decimal import Decimal
+
+from totalplace_cases import hookimpl, parse_year
+from totalplace_cases.registry import UnitCost
+
+from .entries import UcdEntry, components, load_entries
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "components", "load_entries"]
+__all__ = ["__version__", "components", "load_entries", "unit_cost_of"]
+
+SOURCE = (
+    "Unit Cost Database (New Economy with HM Treasury's Public Service Transformation Network, "
+    "c. 2014 extract)"
+)
+
+
+def _shares(entry: UcdEntry) -> tuple[tuple[str, Decimal], ...]:
+    """A "Multiple" entry's split: each sub-row's body and its share of the sub-rows' total."""
+    parts = components(entry.code) if entry.agency == "Multiple" else []
+    parts = [p for p in parts if p.agency != "Multiple"]
+    total = sum((p.value for p in parts), Decimal(0))
+    if not parts or total == 0:
+        return ()
+    return tuple((p.agency, p.value / total) for p in parts)
+
+
+def unit_cost_of(entry: UcdEntry) -> UnitCost:
+    """The registry entry for one UCD row."""
+    return UnitCost(
+        key=f"ucd:{entry.code}",
+        value=entry.value,
+        price_year=parse_year(entry.price_year),
+        description=entry.description,
+        unit=entry.unit,
+        agency=entry.agency + (f" / {entry.sub_agency}" if entry.sub_agency else ""),
+        source=f"{SOURCE}: {entry.source}",
+        rag=entry.rag or "",
+        shares=_shares(entry),
+    )
+
+
+@hookimpl
+def totalplace_register_unit_costs(register):
+    for entry in load_entries().values():
+        register(unit_cost_of(entry))

@@ -1,0 +1,82 @@
+"""Built-in plugin: checks that need the loaded rules, not just the case file.
+
+The file reader checks a case on its own; these checks look its references up in what the
+plugins registered (discount schedules, optimism-bias project types, confidence grades, unit
+costs), so ``totalplace validate`` catches a reference that no loaded plugin provides.
+"""
+
+from __future__ import annotations
+
+from ..errors import Problem, TotalPlaceError
+from ..pluginmarker import hookimpl
+
+
+def _table_problem(rules, name: str, kind: str, field: str) -> Problem | None:
+    try:
+        rules.table(name, kind)
+    except TotalPlaceError as exc:
+        return Problem(str(exc), field=field)
+    return None
+
+
+@hookimpl
+def totalplace_validate_case(case, programme, rules):
+    problems: list[Problem] = []
+    settings = programme.settings
+    if case.discount_schedule:
+        found = _table_problem(
+            rules, case.discount_schedule, "discount-schedule", "discount_schedule"
+        )
+        problems += [found] if found else []
+    if (
+        programme.discount_base
+        and case.discount_base
+        and case.discount_base != programme.discount_base
+    ):
+        problems.append(
+            Problem(
+                f"the programme discounts every case to {programme.discount_base}; this case asks "
+                f"for {case.discount_base}. Remove one of them",
+                field="discount_base",
+            )
+        )
+    types_table = grades_table = None
+    for index, cost in enumerate(case.costs):
+        if cost.project_types:
+            if types_table is None:
+                types_table = rules.registry.get("table", settings.optimism_bias_table)
+            known = {row["project_type"] for row in types_table.rows} if types_table else set()
+            for name in cost.project_types:
+                if name not in known:
+                    problems.append(
+                        Problem(
+                            f'unknown project type "{name}"; known: {", ".join(sorted(known))}',
+                            field=f"costs[{index}].project_type",
+                        )
+                    )
+    for kind, lines in (("costs", case.costs), ("benefits", case.benefits)):
+        for index, line in enumerate(lines):
+            if line.confidence is None:
+                continue
+            if grades_table is None:
+                grades_table = rules.registry.get("table", settings.confidence_table)
+            grades = {int(row["grade"]) for row in grades_table.rows} if grades_table else set()
+            if line.confidence not in grades:
+                problems.append(
+                    Problem(
+                        f"confidence grade {line.confidence} is not in table "
+                        f"'{settings.confidence_table}'",
+                        field=f"{kind}[{index}].confidence",
+                    )
+                )
+    for index, line in enumerate(case.benefits):
+        if line.unit_cost and rules.registry.get("unit_cost", line.unit_cost) is None:
+            prefix = line.unit_cost.split(":", 1)[0] if ":" in line.unit_cost else ""
+            hint = f"; is the plugin that provides '{prefix}:' unit costs loaded?" if prefix else ""
+            problems.append(
+                Problem(
+                    f'unknown unit cost "{line.unit_cost}"{hint}',
+                    field=f"benefits[{index}].unit_cost",
+                )
+            )
+    return problems
