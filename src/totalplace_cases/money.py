@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 PENNY = Decimal("0.01")
-_MONEY_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_MONEY_RE = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 
 
 class MoneyError(ValueError):
@@ -49,7 +49,8 @@ def parse_money(value: object) -> Decimal:
             f'quote it (e.g. "{value!r}"), because floats are inexact'
         )
     if isinstance(value, str):
-        text = value.strip().replace("£", "", 1).replace(" ", "")
+        text = value.strip()
+        text = text[1:].lstrip() if text.startswith("£") else text
         if _MONEY_RE.match(text):
             return Decimal(text.replace(",", ""))
         raise MoneyError(

@@ -26,8 +26,8 @@ __all__ = [
     "year_range",
 ]
 
-_YEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2})\s*$")
-_QUARTER_RE = re.compile(r"^\s*(\d{4}\s*[-/]\s*\d{2})\s+Q([1-4])\s*$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^\s*([0-9]{4})\s*[-/]\s*([0-9]{2})\s*$")
+_QUARTER_RE = re.compile(r"^\s*([0-9]{4}\s*[-/]\s*[0-9]{2})\s+Q([1-4])\s*$", re.IGNORECASE)
 
 
 class PeriodError(ValueError):

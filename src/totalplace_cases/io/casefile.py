@@ -45,6 +45,7 @@ from .fields import (
     expect_str_list,
     expect_year,
 )
+from .toml_lines import FieldLines
 
 __all__ = ["PROGRAMME_FILE", "load_path", "read_case", "read_programme"]
 
@@ -338,32 +339,32 @@ def read_case(
         _read_realignment(f, item, i, period, check_agency)
         for i, item in enumerate(f.get_tables(data, (), "realignments"))
     ]
+    # Read every field before giving up on a bad required one, so all problems are reported.
+    fields = {
+        "title": f.get(data, (), "title", expect_str),
+        "theme": f.get(data, (), "theme", expect_str, default="") or "",
+        "status": f.get(data, (), "status", expect_choice(STATUSES), default="proposed")
+        or "proposed",
+        "price_base": f.get(data, (), "price_base", expect_year),
+        "discount_schedule": f.get(data, (), "discount_schedule", expect_id),
+        "timing": f.get(data, (), "timing", expect_choice(TIMINGS)),
+        "notes": f.get(data, (), "notes", expect_str, default="") or "",
+    }
     if case_id is None or category is None or start is None or years is None:
         return None
-    try:
-        return BusinessCase(
-            id=case_id,
-            title=f.get(data, (), "title", expect_str, default=case_id) or case_id,
-            category=category,
-            theme=f.get(data, (), "theme", expect_str, default="") or "",
-            sponsor=sponsor,
-            status=f.get(data, (), "status", expect_choice(STATUSES), default="proposed")
-            or "proposed",
-            start=start,
-            years=years,
-            price_base=f.get(data, (), "price_base", expect_year),
-            discount_base=case_base,
-            discount_schedule=f.get(data, (), "discount_schedule", expect_id),
-            timing=f.get(data, (), "timing", expect_choice(TIMINGS)),
-            notes=f.get(data, (), "notes", expect_str, default="") or "",
-            costs=[c for c in costs if c is not None],
-            benefits=benefits,
-            realignments=[r for r in realignments if r is not None],
-            source=path,
-        )
-    except (ValueError, TypeError) as exc:  # pragma: no cover - guarded by the checks above
-        f.problem((), str(exc))
-        return None
+    return BusinessCase(
+        id=case_id,
+        category=category,
+        sponsor=sponsor,
+        start=start,
+        years=years,
+        discount_base=case_base,
+        costs=[c for c in costs if c is not None],
+        benefits=benefits,
+        realignments=[r for r in realignments if r is not None],
+        source=path,
+        **{**fields, "title": fields["title"] or case_id},
+    )
 
 
 def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> CostLine | None:
@@ -371,10 +372,10 @@ def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> Co
     f.check_keys(item, c, COST_KEYS)
     agency = check_agency((*c, "agency"), item["agency"]) if "agency" in item else None
     if "agency" not in item:
-        f.problem(c, 'missing required field "agency"')
+        f.problem((*c, "agency"), 'missing required field "agency"')
     kind = f.get(item, c, "kind", expect_choice(COST_KINDS), required=True)
     if "amounts" not in item:
-        f.problem(c, 'missing required field "amounts"')
+        f.problem((*c, "amounts"), 'missing required field "amounts"')
     amounts = f.get_by_year(item, c, "amounts", _cost_amount, period)
     ob_fields = [
         k for k in ("optimism_bias", "confidence", "project_type", "project_types") if k in item
@@ -405,20 +406,19 @@ def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> Co
         total = sum(project_types.values(), Decimal(0))
         if shares and total != 1:
             f.problem((*c, "project_types"), f"expected shares adding up to 1, found {total}")
+    fields = {
+        "id": f.get(item, c, "id", expect_id),
+        "description": f.get(item, c, "description", expect_str, default="") or "",
+        "optimism_bias": f.get(item, c, "optimism_bias", parse_fraction),
+        "confidence": f.get(item, c, "confidence", _confidence),
+        "mitigation": f.get(item, c, "mitigation", parse_fraction),
+        "prices": f.get(item, c, "prices", expect_choice(PRICES), default="real") or "real",
+        "price_base": f.get(item, c, "price_base", expect_year),
+    }
     if agency is None or kind is None:
         return None
     return CostLine(
-        agency=agency,
-        kind=kind,
-        amounts=amounts,
-        id=f.get(item, c, "id", expect_id),
-        description=f.get(item, c, "description", expect_str, default="") or "",
-        optimism_bias=f.get(item, c, "optimism_bias", parse_fraction),
-        confidence=f.get(item, c, "confidence", _confidence),
-        project_types=project_types,
-        mitigation=f.get(item, c, "mitigation", parse_fraction),
-        prices=f.get(item, c, "prices", expect_choice(PRICES), default="real") or "real",
-        price_base=f.get(item, c, "price_base", expect_year),
+        agency=agency, kind=kind, amounts=amounts, project_types=project_types, **fields
     )
 
 
@@ -428,7 +428,7 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
     line_id = f.get(item, b, "id", expect_id, default=f"benefit-{index + 1}")
     agency = check_agency((*b, "agency"), item["agency"]) if "agency" in item else None
     if "agency" not in item:
-        f.problem(b, 'missing required field "agency"')
+        f.problem((*b, "agency"), 'missing required field "agency"')
     value_type = f.get(item, b, "value_type", expect_choice(VALUE_TYPES), required=True)
     cashable = f.get(item, b, "cashable", expect_bool, default=False)
     if cashable and value_type in ("economic", "social"):
@@ -467,22 +467,25 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
             agency_map[label] = mapped
     if agency_map and "unit_cost" not in item:
         f.problem((*b, "agency_map"), "agency_map applies to a line valued with a unit_cost")
+    fields = {
+        "description": f.get(item, b, "description", expect_str, default="") or "",
+        "unit_value": f.get(item, b, "unit_value", parse_money),
+        "unit_cost": f.get(item, b, "unit_cost", expect_id),
+        "confidence": f.get(item, b, "confidence", _confidence),
+        "prices": f.get(item, b, "prices", expect_choice(PRICES), default="real") or "real",
+        "price_base": f.get(item, b, "price_base", expect_year),
+    }
     if agency is None or value_type is None or line_id is None:
         return None
     return BenefitLine(
-        agency_map=agency_map,
         id=line_id,
         agency=agency,
         value_type=value_type,
         cashable=bool(cashable),
-        description=f.get(item, b, "description", expect_str, default="") or "",
         amounts=amounts,
         volumes=volumes,
-        unit_value=f.get(item, b, "unit_value", parse_money),
-        unit_cost=f.get(item, b, "unit_cost", expect_id),
-        confidence=f.get(item, b, "confidence", _confidence),
-        prices=f.get(item, b, "prices", expect_choice(PRICES), default="real") or "real",
-        price_base=f.get(item, b, "price_base", expect_year),
+        agency_map=agency_map,
+        **fields,
         **fractions,
     )
 
@@ -495,7 +498,7 @@ def _read_realignment(
     ends = {}
     for key in ("from", "to"):
         if key not in item:
-            f.problem(r, f'missing required field "{key}"')
+            f.problem((*r, key), f'missing required field "{key}"')
             ends[key] = None
         else:
             ends[key] = check_agency((*r, key), item[key])
@@ -507,8 +510,9 @@ def _read_realignment(
         )
     kind = f.get(item, r, "kind", expect_choice(COST_KINDS), required=True)
     if "amounts" not in item:
-        f.problem(r, 'missing required field "amounts"')
+        f.problem((*r, "amounts"), 'missing required field "amounts"')
     amounts = f.get_by_year(item, r, "amounts", _cost_amount, period)
+    description = f.get(item, r, "description", expect_str, default="") or ""
     if ends["from"] is None or ends["to"] is None or kind is None:
         return None
     return Realignment(
@@ -516,7 +520,7 @@ def _read_realignment(
         to_agency=ends["to"],
         kind=kind,
         amounts=amounts,
-        description=f.get(item, r, "description", expect_str, default="") or "",
+        description=description,
     )
 
 
@@ -568,7 +572,10 @@ def load_path(
         if case.id in seen:
             problems.append(
                 Problem(
-                    f'case id "{case.id}" is already used by {seen[case.id]}', file=file, field="id"
+                    f'case id "{case.id}" is already used by {seen[case.id]}',
+                    file=file,
+                    line=FieldLines(file.read_text(encoding="utf-8")).line_of(("id",)),
+                    field="id",
                 )
             )
             continue

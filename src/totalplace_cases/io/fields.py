@@ -98,7 +98,7 @@ class Fields:
         """Read ``data[key]`` through ``convert``; ``convert`` raises ValueError to complain."""
         if key not in data:
             if required:
-                self.problem(path, f'missing required field "{key}"')
+                self.problem((*path, key), f'missing required field "{key}"')
             return default
         try:
             return convert(data[key])

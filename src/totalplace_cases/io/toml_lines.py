@@ -26,6 +26,28 @@ def _split_key(text: str) -> list[str]:
     return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
 
 
+def _opens_multiline(value: str) -> str | None:
+    """The delimiter of a multi-line string that ``value`` opens and does not close."""
+    text = value.lstrip()
+    for delimiter in ('"""', "'''"):
+        if text.startswith(delimiter) and not _closes(text[3:], delimiter):
+            return delimiter
+    return None
+
+
+def _closes(text: str, delimiter: str) -> bool:
+    """Whether ``text`` holds the (unescaped) closing ``delimiter``."""
+    if delimiter == "'''":
+        return delimiter in text
+    index = text.find(delimiter)
+    while index != -1:
+        backslashes = len(text[:index]) - len(text[:index].rstrip("\\"))
+        if backslashes % 2 == 0:
+            return True
+        index = text.find(delimiter, index + 1)
+    return False
+
+
 class FieldLines:
     """Line numbers of the fields of one TOML document."""
 
@@ -33,7 +55,12 @@ class FieldLines:
         self.lines: dict[Path, int] = {}
         counters: dict[tuple[str, ...], int] = {}
         table: Path = ()
+        closing: str | None = None  # the delimiter of a multi-line string we are inside
         for number, line in enumerate(text.splitlines(), start=1):
+            if closing is not None:
+                if _closes(line, closing):
+                    closing = None
+                continue
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
@@ -53,6 +80,7 @@ class FieldLines:
                 path = (*table, *_split_key(key.group(1)))
                 self.lines.setdefault(path, number)
                 rest = line[key.end() :]
+                closing = _opens_multiline(rest)
                 if rest.lstrip().startswith("{"):
                     for inner in _INLINE_KEY.finditer(rest):
                         self.lines.setdefault((*path, *_split_key(inner.group(1))), number)

@@ -1,0 +1,550 @@
+"""Reading case files: every mistake is one Problem naming its file, line and field.
+
+``totalplace_cases.load(path)`` reads a programme folder (``programme.toml`` plus one file per
+case) or one case file, and raises ``InputError`` listing every problem at once. The tests below
+break the valid case of ``conftest.VALID_CASE`` (appraised 2010-11 to 2014-15, agencies
+"lead-agency" and "partner-agency") in one place each.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import totalplace_cases as tp
+from totalplace_cases.models import Settings
+
+# --- what loads ---------------------------------------------------------------------------------
+
+
+def test_the_valid_case_loads(write_case, case_data):
+    path = write_case(case_data)
+    programme = tp.load(path.parent)
+    assert programme.id == "test-programme"
+    (case,) = programme.cases
+    assert case.id == "joint-team"
+    assert case.start == tp.parse_year("2010-11")
+    assert case.end == tp.parse_year("2014-15")
+    assert case.costs[0].amounts == {
+        tp.parse_year("2010-11"): Decimal("150000"),
+        tp.parse_year("2011-12"): Decimal("150000"),
+    }
+    assert case.benefits[0].deadweight == Decimal("0.2")
+    assert case.realignments[0].from_agency == "partner-agency"
+    assert case.source == path
+
+
+def test_the_bundled_kent_programme_loads_without_problems(kent_dir):
+    programme = tp.load(kent_dir)
+    assert programme.id == "kent-total-place"
+    assert len(programme.cases) >= 6
+    assert {"public-realm", "community", "individual"} <= {c.category for c in programme.cases}
+    # one file per case
+    assert len(programme.cases) == len(list(kent_dir.glob("kent-*.toml")))
+
+
+def test_a_case_file_loads_on_its_own_with_default_settings(write_case, case_data):
+    path = write_case(case_data, programme=None)
+    assert not (path.parent / "programme.toml").exists()
+    programme = tp.load(path)
+    assert programme.settings == Settings()
+    assert [c.id for c in programme.cases] == ["joint-team"]
+    assert {a.id for a in programme.agencies} == {"lead-agency", "partner-agency"}
+
+
+def test_a_case_file_loaded_alone_takes_the_settings_of_the_programme_beside_it(
+    write_case, case_data
+):
+    programme_toml = """\
+        [programme]
+        id = "health-programme"
+        price_base = "2010-11"
+
+        [settings]
+        schedule = "green-book-health"
+        timing = "mid"
+
+        [[agencies]]
+        id = "lead-agency"
+
+        [[agencies]]
+        id = "partner-agency"
+        """
+    path = write_case(case_data, programme=programme_toml)
+    programme = tp.load(path)
+    assert programme.id == "health-programme"
+    assert programme.settings.schedule == "green-book-health"
+    assert programme.settings.timing == "mid"
+    assert programme.price_base == tp.parse_year("2010-11")
+    assert [c.id for c in programme.cases] == ["joint-team"]
+
+
+def test_a_case_file_loaded_alone_is_checked_against_the_programme_agencies(
+    write_case, case_data, the_problem
+):
+    case_data["costs"][0]["agency"] = "nobody"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "costs[0].agency"
+
+
+def test_a_kent_case_loaded_alone_picks_up_the_kent_programme(kent_dir):
+    programme = tp.load(kent_dir / "kent-hcc-placements.toml")
+    assert programme.id == "kent-total-place"
+    assert programme.price_base == tp.parse_year("2009-10")
+    assert programme.discount_base == tp.parse_year("2010-11")
+    assert [c.id for c in programme.cases] == ["kent-hcc-placements"]
+
+
+def test_loading_programme_toml_loads_the_whole_folder(write_case, case_data):
+    path = write_case(case_data)
+    programme = tp.load(path.parent / "programme.toml")
+    assert [c.id for c in programme.cases] == ["joint-team"]
+
+
+def test_a_path_that_does_not_exist(tmp_path, the_problem):
+    missing = tmp_path / "nowhere"
+    problem = the_problem(missing)
+    assert problem.file == missing
+    assert "no such file" in problem.message
+
+
+def test_a_folder_without_programme_toml(tmp_path, the_problem):
+    problem = the_problem(tmp_path)
+    assert "programme.toml" in problem.message
+
+
+# --- one problem per rule -----------------------------------------------------------------------
+
+
+def test_missing_id(write_case, case_data, the_problem):
+    del case_data["id"]
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.file == path
+    assert problem.field == "id"
+    assert "missing" in problem.message
+    assert '"id"' in problem.message
+
+
+def test_a_toml_float_as_money_must_be_quoted(write_case, case_data, the_problem, line_no):
+    case_data["costs"][0]["amounts"]["2011-12"] = 150000.5
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.file == path
+    assert problem.field == 'costs[0].amounts."2011-12"'
+    assert problem.line == line_no(path, "150000.5")
+    assert "float" in problem.message
+    assert "quote" in problem.message
+
+
+def test_a_toml_float_as_a_benefit_amount_must_be_quoted(
+    write_case, case_data, the_problem, line_no
+):
+    case_data["benefits"][0]["amounts"]["2012-13"] = 200000.0
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == 'benefits[0].amounts."2012-13"'
+    assert problem.line == line_no(path, "200000.0")
+    assert "quote" in problem.message
+
+
+def test_unknown_field_with_a_did_you_mean_hint(write_case, case_data, the_problem, line_no):
+    case_data["costs"][0]["optimsm_bias"] = "0.1"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "costs[0].optimsm_bias"
+    assert problem.line == line_no(path, "optimsm_bias")
+    assert "unknown field" in problem.message
+    assert 'did you mean "optimism_bias"' in problem.message
+
+
+def test_unknown_top_level_field(write_case, case_data, the_problem, line_no):
+    case_data["budget_holder"] = "lead-agency"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "budget_holder"
+    assert problem.line == line_no(path, "budget_holder")
+    assert "unknown field" in problem.message
+    assert "did you mean" not in problem.message  # nothing is close to it
+
+
+def test_a_year_outside_the_appraisal_period_names_the_period(
+    write_case, case_data, the_problem, line_no
+):
+    # start 2010-11 for 5 years: 2010-11 to 2014-15, so 2015-16 is one year too late.
+    case_data["benefits"][0]["amounts"]["2015-16"] = "200000"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == 'benefits[0].amounts."2015-16"'
+    assert problem.line == line_no(path, '"2015-16"')
+    assert "outside the appraisal period" in problem.message
+    assert "2010-11 to 2014-15" in problem.message
+
+
+def test_a_year_before_the_start_is_outside_the_period(write_case, case_data, the_problem):
+    case_data["costs"][0]["amounts"]["2009-10"] = "1000"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == 'costs[0].amounts."2009-10"'
+    assert "2010-11 to 2014-15" in problem.message
+
+
+def test_a_string_where_a_number_belongs(write_case, case_data, the_problem, line_no):
+    case_data["years"] = "ten"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "years"
+    assert problem.line == line_no(path, 'years = "ten"')
+    assert "whole number" in problem.message
+    assert '"ten"' in problem.message
+
+
+def test_zero_years_is_refused(write_case, case_data, the_problem):
+    case_data["years"] = 0
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "years"
+    assert "at least 1" in problem.message
+
+
+def test_a_negative_cost(write_case, case_data, the_problem, line_no):
+    case_data["costs"][0]["amounts"]["2011-12"] = "-150000"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == 'costs[0].amounts."2011-12"'
+    assert problem.line == line_no(path, '"-150000"')
+    assert "0 or more" in problem.message
+    assert "-150000" in problem.message
+
+
+def test_a_negative_realignment(write_case, case_data, the_problem):
+    case_data["realignments"][0]["amounts"]["2011-12"] = "-50000"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == 'realignments[0].amounts."2011-12"'
+    assert "0 or more" in problem.message
+
+
+@pytest.mark.parametrize("key", ["deadweight", "displacement", "attribution", "drop_off"])
+@pytest.mark.parametrize("value", ["1.2", "-0.1"])
+def test_a_fraction_outside_0_to_1(write_case, case_data, the_problem, line_no, key, value):
+    case_data["benefits"][0][key] = value
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == f"benefits[0].{key}"
+    assert problem.line == line_no(path, f"{key} = ")
+    assert "between 0 and 1" in problem.message
+
+
+def test_optimism_bias_outside_0_to_1(write_case, case_data, the_problem):
+    del case_data["costs"][0]["confidence"]
+    case_data["costs"][0]["optimism_bias"] = "1.5"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "costs[0].optimism_bias"
+    assert "between 0 and 1" in problem.message
+
+
+def test_duplicate_case_ids_across_two_files(write_case, case_data, problems_of, line_no):
+    first = write_case(case_data, "first.toml")
+    second = write_case(case_data, "second.toml")
+    (problem,) = problems_of(first.parent)
+    # the problem is reported in one of the two files and names the other
+    assert problem.file in (first, second)
+    other = second if problem.file == first else first
+    assert problem.field == "id"
+    assert problem.line == line_no(problem.file, 'id = "joint-team"')
+    assert '"joint-team"' in problem.message
+    assert other.name in problem.message
+
+
+def test_duplicate_benefit_ids_in_one_case(write_case, case_data, the_problem, line_no):
+    case_data["benefits"].append(
+        {
+            "id": "avoided-placements",
+            "agency": "lead-agency",
+            "value_type": "fiscal",
+            "amounts": {"2013-14": "1000"},
+        }
+    )
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "benefits[1].id"
+    assert problem.line == line_no(path, 'id = "avoided-placements"', occurrence=2)
+    assert '"avoided-placements"' in problem.message
+    assert "twice" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("place", "field"),
+    [
+        (("costs", 0, "agency"), "costs[0].agency"),
+        (("benefits", 0, "agency"), "benefits[0].agency"),
+        (("sponsor",), "sponsor"),
+        (("realignments", 0, "from"), "realignments[0].from"),
+        (("realignments", 0, "to"), "realignments[0].to"),
+    ],
+)
+def test_an_agency_the_programme_does_not_define(
+    write_case, case_data, the_problem, line_no, place, field
+):
+    table = case_data
+    for step in place[:-1]:
+        table = table[step]
+    table[place[-1]] = "kent-police"  # a real body, but not one of this programme's
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == field
+    assert problem.line == line_no(path, '"kent-police"')
+    assert 'unknown agency "kent-police"' in problem.message
+    assert "[[agencies]]" in problem.message  # says where to define it
+
+
+def test_unknown_category_lists_the_known_ones(write_case, case_data, the_problem, line_no):
+    case_data["category"] = "health"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "category"
+    assert problem.line == line_no(path, 'category = "health"')
+    assert 'unknown category "health"' in problem.message
+    for known in ("public-realm", "community", "individual"):
+        assert known in problem.message
+
+
+def test_bad_status(write_case, case_data, the_problem, line_no):
+    case_data["status"] = "agreed"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "status"
+    assert problem.line == line_no(path, 'status = "agreed"')
+    assert '"agreed"' in problem.message
+    for status in ("proposed", "approved", "in-delivery", "closed", "rejected"):
+        assert status in problem.message
+
+
+def test_bad_year_text_in_amounts(write_case, case_data, the_problem, line_no):
+    case_data["costs"][0]["amounts"] = {"2011-13": "150000"}
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == 'costs[0].amounts."2011-13"'
+    assert problem.line == line_no(path, '"2011-13"')
+    assert '"2011-13" is not a financial year' in problem.message
+    assert "2011-12" in problem.message  # the year probably meant
+
+
+def test_bad_start_year(write_case, case_data, the_problem):
+    case_data["start"] = "2010"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "start"
+    assert "2010-11" in problem.message
+
+
+def test_invalid_toml_gives_the_line(write_case, case_data, the_problem):
+    text = """\
+        id = "joint-team"
+        title = "Joint team"
+        category = "individual"
+        start = "2010-11"
+        years =
+        """
+    path = write_case(text)
+    problem = the_problem(path)
+    assert problem.file == path
+    assert problem.line == 5
+    assert "not valid TOML" in problem.message
+
+
+def test_a_case_file_that_is_not_utf8(write_case, the_problem):
+    path = write_case("")
+    path.write_bytes('title = "Caf\u00e9"\n'.encode("latin-1"))
+    problem = the_problem(path)
+    assert problem.file == path
+    assert "UTF-8" in problem.message
+
+
+def test_both_amounts_and_volumes(write_case, case_data, the_problem, line_no):
+    benefit = case_data["benefits"][0]
+    benefit["volumes"] = {"2011-12": "4"}
+    benefit["unit_value"] = "50000"
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "benefits[0]"
+    assert problem.line == line_no(path, "[[benefits]]")
+    assert "either amounts" in problem.message
+    assert "not both" in problem.message
+
+
+def test_volumes_without_a_unit_value(write_case, case_data, the_problem, line_no):
+    benefit = case_data["benefits"][0]
+    del benefit["amounts"]
+    benefit["volumes"] = {"2011-12": "4"}
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "benefits[0]"
+    assert problem.line == line_no(path, "[[benefits]]")
+    assert "unit_value" in problem.message
+
+
+def test_volumes_with_a_unit_value_are_fine(write_case, case_data):
+    benefit = case_data["benefits"][0]
+    del benefit["amounts"]
+    benefit["volumes"] = {"2011-12": "4", "2012-13": "2.5"}
+    benefit["unit_value"] = "50000"
+    (case,) = tp.load(write_case(case_data)).cases
+    assert case.benefits[0].volumes[tp.parse_year("2012-13")] == Decimal("2.5")
+    assert case.benefits[0].unit_value == Decimal("50000")
+
+
+def test_a_benefit_without_amounts_or_volumes(write_case, case_data, the_problem):
+    del case_data["benefits"][0]["amounts"]
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "benefits[0]"
+    assert "amounts" in problem.message
+
+
+@pytest.mark.parametrize("value_type", ["social", "economic"])
+def test_only_fiscal_benefits_can_be_cashable(
+    write_case, case_data, the_problem, line_no, value_type
+):
+    case_data["benefits"][0]["value_type"] = value_type  # cashable = true stays
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field == "benefits[0].cashable"
+    assert problem.line == line_no(path, "cashable = true")
+    assert "fiscal" in problem.message
+    assert value_type in problem.message
+
+
+def test_two_ways_of_optimism_bias_at_once(write_case, case_data, the_problem, line_no):
+    case_data["costs"][0]["optimism_bias"] = "0.1"  # as well as confidence = 2
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field in ("costs[0].optimism_bias", "costs[0].confidence")
+    assert problem.line == line_no(path, problem.field.split(".")[-1] + " = ")
+    assert "one way only" in problem.message
+    assert "optimism_bias" in problem.message
+    assert "confidence" in problem.message
+
+
+def test_a_realignment_between_a_body_and_itself(write_case, case_data, the_problem):
+    case_data["realignments"][0]["to"] = "partner-agency"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "realignments[0].to"
+    assert "between two bodies" in problem.message
+
+
+def test_a_cost_without_an_agency(write_case, case_data, the_problem, line_no):
+    del case_data["costs"][0]["agency"]
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert problem.field is not None
+    assert problem.field.startswith("costs[0]")
+    assert problem.line == line_no(path, "[[costs]]")
+    assert 'missing required field "agency"' in problem.message
+
+
+# --- every mistake at once ----------------------------------------------------------------------
+
+FIVE_MISTAKES = """\
+    title = "A case with five mistakes"
+    category = "community"
+    start = "2010-11"
+    years = 5
+    sponser = "lead-agency"
+
+    [[costs]]
+    agency = "lead-agency"
+    kind = "revenue"
+    amounts = { "2010-11" = 150000.0, "2011-12" = "150000" }
+    confidence = "high"
+
+    [[benefits]]
+    id = "fewer-incidents"
+    agency = "partner-agency"
+    value_type = "fiscal"
+    amounts = { "2011-12" = "90000", "2016-17" = "90000" }
+    """
+
+
+def test_one_problem_per_mistake_in_one_case_file(write_case, problems_of):
+    # The five mistakes: no id; the TOML float 150000.0 as money (line 10); "sponser", a field
+    # that does not exist (line 5); 2016-17, outside 2010-11 to 2014-15 (line 17); and the
+    # string "high" where the confidence grade 1-6 belongs (line 11).
+    path = write_case(FIVE_MISTAKES)
+    problems = problems_of(path.parent)
+    assert len(problems) == 5, "\n".join(str(p) for p in problems)
+    assert all(p.file == path for p in problems)
+    assert all(p.field for p in problems), "every problem names its field"
+    by_field = {p.field: p for p in problems}
+    assert set(by_field) == {
+        "id",
+        'costs[0].amounts."2010-11"',
+        "sponser",
+        'benefits[0].amounts."2016-17"',
+        "costs[0].confidence",
+    }
+
+    assert "missing" in by_field["id"].message
+
+    money = by_field['costs[0].amounts."2010-11"']
+    assert money.line == 10
+    assert "quote" in money.message
+
+    unknown = by_field["sponser"]
+    assert unknown.line == 5
+    assert 'did you mean "sponsor"' in unknown.message
+
+    late = by_field['benefits[0].amounts."2016-17"']
+    assert late.line == 17
+    assert "2010-11 to 2014-15" in late.message
+
+    grade = by_field["costs[0].confidence"]
+    assert grade.line == 11
+    assert '"high"' in grade.message
+
+
+def test_problems_in_several_files_are_reported_together(write_case, case_data, problems_of):
+    case_data["status"] = "agreed"
+    first = write_case(case_data, "first.toml")
+    case_data["id"] = "another-case"
+    case_data["status"] = "proposed"
+    case_data["years"] = "ten"
+    second = write_case(case_data, "second.toml")
+    problems = problems_of(first.parent)
+    assert {(p.file, p.field) for p in problems} == {(first, "status"), (second, "years")}
+
+
+def test_a_bad_optional_field_is_reported_even_when_a_required_one_is_wrong(
+    write_case, case_data, problems_of
+):
+    # Two independent mistakes: both must be reported, whatever order they are checked in.
+    case_data["years"] = "ten"
+    case_data["status"] = "agreed"
+    path = write_case(case_data)
+    assert {p.field for p in problems_of(path)} == {"years", "status"}
+
+
+def test_a_bad_optional_cost_field_is_reported_even_when_the_agency_is_missing(
+    write_case, case_data, problems_of
+):
+    cost = case_data["costs"][0]
+    del cost["agency"]
+    cost["confidence"] = 9  # grades run 1 to 6
+    fields = {p.field for p in problems_of(write_case(case_data))}
+    assert "costs[0].confidence" in fields
+    assert len(fields) == 2
+
+
+def test_input_error_text_lists_every_problem(write_case, case_data):
+    case_data["status"] = "agreed"
+    case_data["sponser"] = "lead-agency"
+    path = write_case(case_data)
+    with pytest.raises(tp.InputError) as caught:
+        tp.load(path.parent)
+    text = str(caught.value)
+    assert text.startswith("2 problems found:")
+    assert f"{path}:" in text
+    assert "status" in text
+    assert "sponser" in text
+
+
+def test_problem_text_names_file_line_and_field():
+    problem = tp.Problem("expected a whole number", file="case.toml", line=4, field="years")
+    assert str(problem) == "case.toml:4: years: expected a whole number"

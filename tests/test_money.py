@@ -1,0 +1,210 @@
+"""Money as exact decimals: reading amounts and fractions, rounding half-up, showing pounds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from totalplace_cases.money import (
+    PENNY,
+    MoneyError,
+    apportion,
+    format_gbp,
+    parse_fraction,
+    parse_money,
+    round_money,
+)
+
+# --- reading amounts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("1200000", "1200000"),
+        ("1,200,000.50", "1200000.50"),
+        (1200000, "1200000"),
+        ("£1,200", "1200"),
+        ("£1200.07", "1200.07"),
+        ("-250", "-250"),
+        (" 300 ", "300"),
+        (0, "0"),
+    ],
+)
+def test_amounts_are_read_exactly(written, amount):
+    value = parse_money(written)
+    assert isinstance(value, Decimal)
+    assert value == Decimal(amount)
+
+
+def test_pence_are_kept_exactly():
+    # 0.1 + 0.2 is exactly 0.3 in decimal, unlike binary floats.
+    assert parse_money("0.10") + parse_money("0.20") == Decimal("0.30")
+
+
+def test_a_float_is_refused_with_advice_to_quote_it():
+    with pytest.raises(MoneyError) as caught:
+        parse_money(1200000.5)
+    message = str(caught.value)
+    assert "float" in message
+    assert "quote" in message
+    assert '"1200000.5"' in message  # shows the figure as it should be written
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_boolean_is_not_money(flag):
+    with pytest.raises(MoneyError, match="boolean"):
+        parse_money(flag)
+
+
+@pytest.mark.parametrize("text", ["1,20,0", "abc", "", "1.2.3", "12,00", "1e6", "NaN", "£"])
+def test_text_that_is_not_an_amount_is_refused(text):
+    with pytest.raises(MoneyError) as caught:
+        parse_money(text)
+    message = str(caught.value)
+    assert f'"{text}"' in message
+    assert '"1,200,000.50"' in message  # an example of what is expected
+
+
+@pytest.mark.parametrize("value", [None, [1], {"a": 1}])
+def test_other_types_are_not_money(value):
+    with pytest.raises(MoneyError, match="expected an amount of money"):
+        parse_money(value)
+
+
+def test_money_error_is_a_value_error():
+    assert issubclass(MoneyError, ValueError)
+
+
+# --- reading fractions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["0.1", 0.1, "0.10"])
+def test_a_fraction_from_text_or_float_is_the_decimal_written(written):
+    # The float 0.1 is really 0.1000000000000000055511151231257827...; the fraction read is the
+    # 0.1 the user wrote.
+    assert parse_fraction(written) == Decimal("0.1")
+
+
+@pytest.mark.parametrize(("written", "value"), [(0, "0"), (1, "1"), ("1", "1"), ("0", "0")])
+def test_zero_and_one_are_fractions(written, value):
+    assert parse_fraction(written) == Decimal(value)
+
+
+@pytest.mark.parametrize("written", [1.5, -0.1, "1.01", "-0.5", 2])
+def test_fractions_outside_0_to_1_are_refused(written):
+    with pytest.raises(MoneyError, match="between 0 and 1"):
+        parse_fraction(written)
+
+
+@pytest.mark.parametrize("written", ["ten percent", True, float("nan"), "inf"])
+def test_a_fraction_must_be_a_number(written):
+    with pytest.raises(MoneyError):
+        parse_fraction(written)
+
+
+# --- rounding and display -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("exact", "rounded"),
+    [
+        ("0.005", "0.01"),  # a half penny rounds up
+        ("2.675", "2.68"),  # (the float 2.675 is 2.67499..., the decimal is exactly half)
+        ("-0.005", "-0.01"),  # and away from zero when negative
+        ("0.0049", "0.00"),
+        ("1.234", "1.23"),
+        ("-1.236", "-1.24"),
+        ("7", "7.00"),
+    ],
+)
+def test_round_money_is_half_up_to_the_penny(exact, rounded):
+    result = round_money(Decimal(exact))
+    assert result == Decimal(rounded)
+    assert result.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        ("-1234.5", "-£1,234.50"),
+        ("1234567.005", "£1,234,567.01"),
+        ("0", "£0.00"),
+        ("999.999", "£1,000.00"),
+        ("-0.004", "£0.00"),  # rounds to zero: no minus sign on nothing
+    ],
+)
+def test_format_gbp(amount, shown):
+    assert format_gbp(Decimal(amount)) == shown
+
+
+def test_format_gbp_in_whole_pounds():
+    assert format_gbp(Decimal("1234.5"), pence=False) == "£1,235"
+    assert format_gbp(Decimal("-1234.5"), pence=False) == "-£1,235"
+
+
+# --- apportioning a total -----------------------------------------------------------------------
+
+
+def test_apportion_gives_the_odd_penny_to_the_largest_remainder():
+    # Exact total 100.000 -> £100.00. Rounded down, the parts are 33.33 x 3 = 99.99; the missing
+    # penny goes to the part that lost most in rounding down (33.334 lost 0.004).
+    parts = [Decimal("33.333"), Decimal("33.333"), Decimal("33.334")]
+    assert apportion(parts) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+
+def test_apportioned_thirds_add_up_to_the_total():
+    # Thirds of £100: 33.333... each; rounding each would give £99.99.
+    third = Decimal(100) / 3
+    result = apportion([third, third, third], Decimal(100))
+    assert sum(result) == Decimal("100.00")
+    assert sorted(result) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+
+def test_apportion_two_half_pennies():
+    # 0.005 + 0.005 = 0.01: one part gets the penny, the other nothing.
+    result = apportion([Decimal("0.005"), Decimal("0.005")])
+    assert sorted(result) == [Decimal("0.00"), Decimal("0.01")]
+
+
+def test_apportion_with_negative_parts():
+    # -10.004 + 5.003 = -5.001 -> -5.00. Rounded down: -10.01 + 5.00 = -5.01, a penny below
+    # -5.00, so the part that lost most rounding down (-10.004 lost 0.006, 5.003 lost 0.003)
+    # gets the penny back.
+    result = apportion([Decimal("-10.004"), Decimal("5.003")])
+    assert result == [Decimal("-10.00"), Decimal("5.00")]
+
+
+def test_apportion_nothing():
+    assert apportion([]) == []
+
+
+amounts = st.decimals(
+    min_value=Decimal("-1000000000"),
+    max_value=Decimal("1000000000"),
+    places=5,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+@given(st.lists(amounts, max_size=30))
+def test_apportioned_parts_add_up_and_each_is_within_a_penny(parts):
+    result = apportion(parts)
+    assert len(result) == len(parts)
+    assert sum(result, Decimal(0)) == round_money(sum(parts, Decimal(0)))
+    for exact, shown in zip(parts, result, strict=True):
+        assert abs(shown - exact) < PENNY
+        assert shown == round_money(shown)  # a whole number of pence
+
+
+@given(st.lists(amounts, min_size=1, max_size=30))
+def test_apportioned_parts_add_up_to_a_given_total(parts):
+    # As reports use it: the total line is the exact sum, shown rounded.
+    total = sum(parts, Decimal(0))
+    result = apportion(parts, total)
+    assert sum(result, Decimal(0)) == round_money(total)
+    assert all(abs(shown - exact) < PENNY for exact, shown in zip(parts, result, strict=True))
