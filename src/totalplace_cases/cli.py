@@ -95,11 +95,24 @@ def cli() -> None:
     """
 
 
+def _default_path(path: Path | None) -> Path:
+    """PATH, or the bundled Kent example when none is given."""
+    if path is not None:
+        return path
+    kent = bundled("cases", "kent")
+    click.echo(f"no PATH given: using the bundled Kent example ({kent})", err=True)
+    return kent
+
+
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @common_options
-def validate(session: Session, path: Path) -> None:
-    """Check a programme folder or case file; report every problem with file, line and field."""
+def validate(session: Session, path: Path | None) -> None:
+    """Check a programme folder or case file; report every problem with file, line and field.
+
+    Without PATH, checks the bundled Kent example.
+    """
+    path = _default_path(path)
     programme, _ = session.load(path)
     count = len(programme.cases)
     click.echo(
@@ -108,7 +121,7 @@ def validate(session: Session, path: Path) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -133,7 +146,7 @@ def validate(session: Session, path: Path) -> None:
 @common_options
 def appraise(
     session: Session,
-    path: Path,
+    path: Path | None,
     fmt: str,
     schedule: str | None,
     price_base: str | None,
@@ -141,7 +154,11 @@ def appraise(
     timing: str | None,
     output: Path | None,
 ) -> None:
-    """Appraise every case in PATH: present values, NPSV, BCR, ROI, payback, VfM, by agency."""
+    """Appraise every case in PATH: present values, NPSV, BCR, ROI, payback, VfM, by agency.
+
+    Without PATH, appraises the bundled Kent example.
+    """
+    path = _default_path(path)
     from .method.appraisal import appraise as run
     from .periods import PeriodError, parse_year
     from .reports.evidence import collect_evidence

@@ -113,9 +113,11 @@ def appraise_programme(
         vfm_table = rules.table(programme.settings.vfm_table, "vfm-thresholds")
         totals = _totals(results, vfm_table)
     used: dict[str, Any] = {vfm_table.name: vfm_table}
+    unit_costs: dict[str, Any] = {}
     notes: list[str] = []
     for context in contexts:
         used.update(context.used_tables)
+        unit_costs.update(context.used_unit_costs)
         notes.extend(n for n in context.notes if n not in notes)
     schedules = sorted({c.schedule for c in contexts}) or [schedule or programme.settings.schedule]
     summary = ProgrammeSummary(
@@ -124,7 +126,11 @@ def appraise_programme(
         price_base=price_base or programme.price_base,
         discount_base=discount_base or programme.discount_base,
         schedule=", ".join(schedules),
-        parameters=tuple(ParameterUse(t.name, t.source, t.vintage) for t in used.values()),
+        parameters=tuple(ParameterUse(t.name, t.source, t.vintage) for t in used.values())
+        + tuple(
+            ParameterUse(key, unit.source, f"{unit.price_year} prices")
+            for key, unit in sorted(unit_costs.items())
+        ),
         notes=tuple(notes),
     )
     return Appraisal(programme=summary, cases=results, totals=totals)

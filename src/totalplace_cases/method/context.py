@@ -40,6 +40,7 @@ class CaseContext:
     schedule: str
     timing: str
     used_tables: dict[str, ParameterTable] = attrs.field(factory=dict)
+    used_unit_costs: dict[str, UnitCost] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
 
     @property
@@ -84,4 +85,5 @@ class CaseContext:
                 else ""
             )
             raise TotalPlaceError(f"case '{self.case.id}': unknown unit cost '{key}'{hint}")
+        self.used_unit_costs[key] = unit
         return unit

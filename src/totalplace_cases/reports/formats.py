@@ -10,11 +10,11 @@ import json
 from collections.abc import Callable, Sequence
 
 import attrs
-from tabulate import tabulate
 
 from ..method.results import Appraisal
 from .evidence import EvidenceTable
 from .summary import render_text
+from .tables import render_rows
 
 __all__ = ["OutputFormat", "render_json", "render_markdown", "render_table"]
 
@@ -34,7 +34,7 @@ class OutputFormat:
 def _evidence_text(tables: Sequence[EvidenceTable], fmt: str) -> list[str]:
     return [
         f"{t.title}\n\n"
-        + tabulate(list(t.rows), headers=list(t.headers), tablefmt=fmt, disable_numparse=True)
+        + render_rows(t.rows, t.headers, fmt)
         + (f"\n\n{t.notes}" if t.notes else "")
         for t in tables
     ]

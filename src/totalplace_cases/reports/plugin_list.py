@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tabulate import tabulate
-
 from ..plugins import Rules
+from .tables import render_rows
 
 __all__ = ["plugin_report"]
 
@@ -18,9 +17,9 @@ def _registered(rules: Rules, name: str) -> dict[str, list[str]]:
 def _summary(registered: dict[str, list[str]]) -> str:
     parts = []
     for kind, keys in sorted(registered.items()):
-        shown = ", ".join(keys[:6]) + (f" (+{len(keys) - 6} more)" if len(keys) > 6 else "")
+        shown = ", ".join(keys[:4]) + (f" (+{len(keys) - 4} more)" if len(keys) > 4 else "")
         parts.append(f"{kind}: {shown}")
-    return "; ".join(parts) or "-"
+    return "\n".join(parts) or "-"
 
 
 def plugin_report(rules: Rules, fmt: str = "table") -> str:
@@ -51,12 +50,7 @@ def plugin_report(rules: Rules, fmt: str = "table") -> str:
         ]
         for p in loaded
     ]
-    text = tabulate(
-        rows,
-        headers=["Plugin", "Version", "From", "Hooks", "Registered"],
-        tablefmt="simple",
-        disable_numparse=True,
-    )
+    text = render_rows(rows, ["Plugin", "Version", "From", "Hooks", "Registered"])
     if failed:
         text += "\n\nFailed to load:\n" + "\n".join(
             f"  {f['name']} ({f['origin']})"

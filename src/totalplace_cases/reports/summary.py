@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tabulate import tabulate
-
 from ..method.results import Appraisal, CaseAppraisal
 from ..money import apportion, format_gbp
+from .tables import render_rows
 
 __all__ = ["case_table", "render_text", "totals_table"]
 
@@ -69,7 +68,7 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
             format_gbp(case.npsv),
         ]
     )
-    agencies = tabulate(
+    agencies = render_rows(
         agency_rows,
         headers=[
             "Agency",
@@ -79,16 +78,14 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
             "PV benefits",
             "Net",
         ],
-        tablefmt=fmt,
+        fmt=fmt,
         colalign=("left", "right", "right", "right", "right", "right"),
-        disable_numparse=True,
     )
-    figures = tabulate(
+    figures = render_rows(
         headline,
         headers=["Figure", "Value"],
-        tablefmt=fmt,
+        fmt=fmt,
         colalign=("left", "right"),
-        disable_numparse=True,
     )
     return f"{head}\n\n{figures}\n\n{agencies}"
 
@@ -118,12 +115,11 @@ def totals_table(appraisal: Appraisal, fmt: str = "simple") -> str:
                 t.vfm_category or "n/a",
             ]
         )
-    table = tabulate(
+    table = render_rows(
         rows,
         headers=["Case", "PV costs", "PV benefits", "NPSV", "BCR", "VfM"],
-        tablefmt=fmt,
+        fmt=fmt,
         colalign=("left", "right", "right", "right", "right", "left"),
-        disable_numparse=True,
     )
     return table + (f"\n\nTotals not shown: {t.note}" if t.note else "")
 
