@@ -177,16 +177,27 @@ def _parse_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], st
         return None
 
 
-def read_programme(
-    path: Path, problems: list[Problem]
-) -> tuple[Programme, dict[str, tuple[int | None, Any]]] | None:
-    """Read ``programme.toml`` (without its cases)."""
+def _open(
+    path: Path, problems: list[Problem], allowed: tuple[str, ...]
+) -> tuple[dict[str, Any], Fields] | None:
+    """Parse a file and check its top-level fields; None if it is not valid TOML."""
     parsed = _parse_toml(path, problems)
     if parsed is None:
         return None
     data, text = parsed
     f = Fields(path, text, problems)
-    f.check_keys(data, (), PROGRAMME_KEYS)
+    f.check_keys(data, (), allowed)
+    return data, f
+
+
+def read_programme(
+    path: Path, problems: list[Problem]
+) -> tuple[Programme, dict[str, tuple[int | None, Any]]] | None:
+    """Read ``programme.toml`` (without its cases)."""
+    opened = _open(path, problems, PROGRAMME_KEYS)
+    if opened is None:
+        return None
+    data, f = opened
     head = f.get_table(data, (), "programme")
     if head is None:
         f.problem((), 'missing the [programme] table (with at least id = "...")')
@@ -275,12 +286,10 @@ def read_case(
     :param categories: the registered categories; ``None`` skips that check.
     :param discount_base: the programme's common discount base, if it sets one.
     """
-    parsed = _parse_toml(path, problems)
-    if parsed is None:
+    opened = _open(path, problems, CASE_KEYS)
+    if opened is None:
         return None
-    data, text = parsed
-    f = Fields(path, text, problems)
-    f.check_keys(data, (), CASE_KEYS)
+    data, f = opened
     case_id = f.get(data, (), "id", expect_id, required=True)
     category = f.get(data, (), "category", expect_id, required=True)
     start = f.get(data, (), "start", expect_year, required=True)
