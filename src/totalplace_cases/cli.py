@@ -114,9 +114,10 @@ def validate(session: Session, path: Path | None) -> None:
     """
     path = _default_path(path)
     programme, _ = session.load(path)
-    count = len(programme.cases)
+    cases, agencies = len(programme.cases), len(programme.agencies)
     click.echo(
-        f"{path}: OK ({count} case{'s' if count != 1 else ''}, {len(programme.agencies)} agencies)"
+        f"{path}: OK ({cases} case{'s' if cases != 1 else ''}, "
+        f"{agencies} agenc{'ies' if agencies != 1 else 'y'})"
     )
 
 

@@ -118,7 +118,7 @@ def totalplace_value_benefit(line, context):
     """
 
 
-@hookspec
+@hookspec(firstresult=True)
 def totalplace_agency_for(label, line, context):
     """Which programme agency stands for an outside body's label.
 

@@ -50,7 +50,9 @@ def parse_money(value: object) -> Decimal:
         )
     if isinstance(value, str):
         text = value.strip()
-        text = text[1:].lstrip() if text.startswith("£") else text
+        sign = text[0] if text[:2] in ("-£", "+£") else ""
+        text = text[len(sign) :]
+        text = sign + (text[1:].lstrip() if text.startswith("£") else text)
         if _MONEY_RE.match(text):
             return Decimal(text.replace(",", ""))
         raise MoneyError(
@@ -85,7 +87,7 @@ def parse_fraction(value: object) -> Decimal:
     """Read a fraction in [0, 1] (deadweight, optimism bias...): a string or a number."""
     number = parse_number(value, "a fraction between 0 and 1")
     if not 0 <= number <= 1:
-        raise MoneyError(f"expected a fraction between 0 and 1, found {value!r}")
+        raise MoneyError(f"expected a fraction between 0 and 1, found {_quoted(value)}")
     return number
 
 
@@ -127,6 +129,10 @@ def format_gbp(amount: Decimal, *, pence: bool = True) -> str:
 def money_str(amount: Decimal) -> str:
     """The JSON form of money: a string with two decimals, rounded half-up."""
     return f"{round_money(amount):.2f}"
+
+
+def _quoted(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
 def _kind(value: object) -> str:

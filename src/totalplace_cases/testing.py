@@ -13,7 +13,9 @@ naming this module in your top-level ``conftest.py``::
 
     pytest_plugins = ["totalplace_cases.testing"]
 
-pytest is imported only if it is installed; the functions do not need it.
+pytest is imported only if it is installed; the functions do not need it. This module makes no
+assertions of its own, so pytest need not rewrite it: PYTEST_DONT_REWRITE (which also lets a test
+module import helpers from it and name it in ``pytest_plugins`` without a warning).
 
 Every helper loads plugins without the installed entry points unless asked
 (``entry_points=True``), so a test sees exactly the plugins it names, and strictly: a plugin that

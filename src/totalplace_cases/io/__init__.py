@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, TotalPlaceError
 from ..models import Programme
 from ..plugins import Rules, load_rules
 from .casefile import PROGRAMME_FILE, load_path
@@ -73,7 +73,8 @@ def load(
         categories=frozenset(registry.keys("category")),
         registered_agencies=dict(registry.entries["agency"]),
     )
-    problems = [
+    problems = _settings_problems(programme, rules)
+    problems += [
         _locate(problem, case.source)
         for case in programme.cases
         for found in rules.call_each(
@@ -84,6 +85,29 @@ def load(
     if problems:
         raise InputError(problems)
     return programme
+
+
+#: The [settings] that name a parameter table, and the kind of table each must name.
+SETTINGS_TABLES = {
+    "schedule": "discount-schedule",
+    "confidence_table": "confidence-grade",
+    "optimism_bias_table": "optimism-bias",
+    "vfm_table": "vfm-thresholds",
+    "deflator": "deflator",
+}
+
+
+def _settings_problems(programme: Programme, rules: Rules) -> list[Problem]:
+    """A [settings] entry naming a table that no loaded plugin registered."""
+    problems = []
+    for key, kind in SETTINGS_TABLES.items():
+        name = getattr(programme.settings, key)
+        try:
+            rules.table(name, kind)
+        except TotalPlaceError as exc:
+            problem = Problem(str(exc), field=f"settings.{key}")
+            problems.append(_locate(problem, programme.source))
+    return problems
 
 
 def _locate(problem: Problem, source: Path | None) -> Problem:

@@ -140,6 +140,16 @@ def _cost_amount(value: Any) -> Decimal:
     return amount
 
 
+def _transfer_amount(value: Any) -> Decimal:
+    amount = parse_money(value)
+    if amount < 0:
+        raise ValueError(
+            f"expected an amount of 0 or more, found {amount}; to move budget the other way, "
+            'swap "from" and "to"'
+        )
+    return amount
+
+
 def _volume(value: Any) -> Decimal:
     volume = parse_number(value, "a volume (a number of units)")
     if volume < 0:
@@ -302,7 +312,7 @@ def read_case(
             "(a plugin may add more)",
         )
     case_base = f.get(data, (), "discount_base", expect_year)
-    base = case_base or discount_base
+    base = discount_base or case_base
     if base is not None and start is not None and start < base:
         f.problem(
             ("discount_base",) if case_base else ("start",),
@@ -330,6 +340,16 @@ def read_case(
         _read_cost(f, item, i, period, check_agency)
         for i, item in enumerate(f.get_tables(data, (), "costs"))
     ]
+    cost_ids: dict[str, int] = {}
+    for i, line in enumerate(costs):
+        if line is not None and line.id is not None:
+            if line.id in cost_ids:
+                f.problem(
+                    ("costs", i, "id"),
+                    f'cost id "{line.id}" is used twice in this case '
+                    f"(also costs[{cost_ids[line.id]}])",
+                )
+            cost_ids.setdefault(line.id, i)
     benefits = []
     benefit_ids: dict[str, int] = {}
     for i, item in enumerate(f.get_tables(data, (), "benefits")):
@@ -413,7 +433,7 @@ def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> Co
             except ValueError as exc:
                 f.problem((*c, "project_types", name), str(exc))
         total = sum(project_types.values(), Decimal(0))
-        if shares and total != 1:
+        if shares and len(project_types) == len(shares) and total != 1:
             f.problem((*c, "project_types"), f"expected shares adding up to 1, found {total}")
     fields = {
         "id": f.get(item, c, "id", expect_id),
@@ -450,12 +470,12 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
         f.problem(
             b, "give either amounts by year, or volumes with a unit_value or unit_cost, not both"
         )
-    elif not has_amounts and not has_volumes:
-        f.problem(b, 'missing "amounts" (values by year) or "volumes" with "unit_value"')
-    elif has_volumes and not has_unit:
-        f.problem(b, 'volumes need a "unit_value" (or a "unit_cost" reference)')
     elif has_unit and not has_volumes:
         f.problem((*b, has_unit[0]), f'{has_unit[0]} needs "volumes" by year')
+    elif has_volumes and not has_unit:
+        f.problem(b, 'volumes need a "unit_value" (or a "unit_cost" reference)')
+    elif not has_amounts and not has_volumes:
+        f.problem(b, 'missing "amounts" (values by year) or "volumes" with "unit_value"')
     if len(has_unit) > 1:
         f.problem((*b, "unit_cost"), "give unit_value or unit_cost, not both")
     if "optimism_bias" in item and "confidence" in item:
@@ -520,7 +540,7 @@ def _read_realignment(
     kind = f.get(item, r, "kind", expect_choice(COST_KINDS), required=True)
     if "amounts" not in item:
         f.problem((*r, "amounts"), 'missing required field "amounts"')
-    amounts = f.get_by_year(item, r, "amounts", _cost_amount, period)
+    amounts = f.get_by_year(item, r, "amounts", _transfer_amount, period)
     description = f.get(item, r, "description", expect_str, default="") or ""
     if ends["from"] is None or ends["to"] is None or kind is None:
         return None

@@ -233,7 +233,7 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
                     **{k: getattr(adjustments, k) for k in BENEFIT_FRACTIONS},
                     "sources": dict(adjustments.sources),
                     "valuation": valuation.basis,
-                    **({"split": {a: s for a, s in shares}} if valuation.shares else {}),
+                    **({"split": _share_totals(shares)} if valuation.shares else {}),
                 },
             )
         )
@@ -497,6 +497,14 @@ def _adjusted_benefit(
             persistence = benefit_persistence(adjustments.drop_off, year - first)
         result[year] = value * factor * persistence
     return result
+
+
+def _share_totals(shares: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Each agency's whole share, where several of the bodies split among map to it."""
+    totals: dict[str, Decimal] = {}
+    for agency, share in shares:
+        totals[agency] = totals.get(agency, ZERO) + share
+    return totals
 
 
 def _split(

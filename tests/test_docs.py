@@ -1,0 +1,138 @@
+"""The documentation keeps up with the code.
+
+- every field the case-file reader accepts is documented in ``docs/case-files.md``;
+- every field of the JSON result is documented in ``docs/method.md``;
+- the relative links of the README and the docs point at files (and headings) that exist.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+import totalplace_cases as tp
+from totalplace_cases.io import casefile
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+CASE_FILES_DOC = DOCS / "case-files.md"
+METHOD_DOC = DOCS / "method.md"
+KENT = REPO / "cases" / "kent"
+
+KEY_TUPLES = (
+    "PROGRAMME_KEYS",
+    "PROGRAMME_TABLE_KEYS",
+    "SETTINGS_KEYS",
+    "AGENCY_KEYS",
+    "CASE_KEYS",
+    "COST_KEYS",
+    "BENEFIT_KEYS",
+    "REALIGNMENT_KEYS",
+)
+
+# [text](target) but not ![image](...) handled the same way; skip code spans first.
+_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_CODE_BLOCK = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def _backticked(text: str) -> set[str]:
+    """Every ``name`` written in backticks in ``text``."""
+    return {m.group(0)[1:-1] for m in _CODE_SPAN.finditer(text)}
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = heading.strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def _anchors(path: Path) -> set[str]:
+    text = _CODE_BLOCK.sub("", path.read_text(encoding="utf-8"))
+    return {_slug(m.group(1)) for m in _HEADING.finditer(text)}
+
+
+def _links(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    text = _CODE_BLOCK.sub("", text)
+    text = _CODE_SPAN.sub("", text)
+    return [m.group(1) for m in _LINK.finditer(text)]
+
+
+@pytest.fixture(scope="module")
+def kent_result() -> dict:
+    return tp.appraise(tp.load(KENT)).to_dict()
+
+
+# --- (a) every case-file field is documented ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", KEY_TUPLES)
+def test_every_case_file_field_is_documented(name):
+    documented = _backticked(CASE_FILES_DOC.read_text(encoding="utf-8"))
+    keys = getattr(casefile, name)
+    assert keys, f"{name} is empty"
+    missing = [key for key in keys if key not in documented]
+    assert not missing, f"fields of {name} not written as `name` in docs/case-files.md: {missing}"
+
+
+# --- (b) every JSON field is documented --------------------------------------------------------
+
+
+def _json_keys(result: dict) -> dict[str, set[str]]:
+    cases = result["cases"]
+    assert cases, "the Kent programme has no cases"
+    by_agency = [row for case in cases for row in case["by_agency"]]
+    flows = [flow for case in cases for flow in case["flows"]]
+    assert by_agency and flows
+    return {
+        "top level": set(result),
+        "programme": set(result["programme"]),
+        "case": {key for case in cases for key in case},
+        "by_agency": {key for row in by_agency for key in row},
+        "flows": {key for flow in flows for key in flow},
+        "totals": set(result["totals"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "level", ["top level", "programme", "case", "by_agency", "flows", "totals"]
+)
+def test_every_json_field_is_documented(kent_result, level):
+    documented = _backticked(METHOD_DOC.read_text(encoding="utf-8"))
+    keys = _json_keys(kent_result)[level]
+    missing = sorted(key for key in keys if key not in documented)
+    assert not missing, f"JSON fields ({level}) not written as `name` in docs/method.md: {missing}"
+
+
+# --- (c) relative links resolve ----------------------------------------------------------------
+
+LINKED_FILES = [REPO / "README.md", CASE_FILES_DOC, METHOD_DOC]
+
+
+@pytest.mark.parametrize("document", LINKED_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_relative_links_point_at_existing_files(document):
+    assert document.is_file(), f"{document.relative_to(REPO)} is missing"
+    broken = []
+    for target in _links(document):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):  # http:, https:, mailto: ...
+            continue
+        file_part, _, anchor = target.partition("#")
+        linked = (document.parent / unquote(file_part)).resolve() if file_part else document
+        if not linked.exists():
+            broken.append(f"{target} (no such file)")
+            continue
+        if anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
+            broken.append(f"{target} (no such heading)")
+    assert not broken, f"broken links in {document.relative_to(REPO)}: {broken}"
+
+
+def test_the_readme_links_to_both_documents():
+    links = set(_links(REPO / "README.md"))
+    assert "docs/case-files.md" in links
+    assert "docs/method.md" in links
