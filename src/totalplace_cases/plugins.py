@@ -187,7 +187,8 @@ def load_rules(
     rules = Rules(pm=pm, registry=Registry(), strict=strict, trace=trace)
 
     def fail(name: str, hook: str | None, exc: BaseException, origin: str) -> None:
-        failure = LoadFailure(name, hook, _exc_message(exc), origin, traceback.format_exc())
+        message = exc.detail if isinstance(exc, PluginError) else _exc_message(exc)
+        failure = LoadFailure(name, hook, message, origin, traceback.format_exc())
         if strict:
             raise PluginError(name, hook, failure.message) from exc
         rules.failures.append(failure)
@@ -245,7 +246,7 @@ def _fill_registry(rules: Rules, name: str, plugin: object, fail, origin: str) -
             try:
                 rules._call(impl, hook, {"register": staged.registrar(kind, name)})
             except PluginError as exc:
-                fail(name, hook, exc.__cause__ or RuntimeError(exc.detail), origin)
+                fail(name, hook, exc, origin)
                 return False
     rules.registry.entries = staged.entries
     rules.registry.owners = staged.owners

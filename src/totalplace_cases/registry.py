@@ -47,6 +47,21 @@ class UnitCost:
     shares: tuple[tuple[str, Any], ...] = ()
 
 
+def _types() -> dict[str, type]:
+    """The class each kind of entry must be (imported late: reports import the registry)."""
+    from .models import Agency, Category, Theme
+    from .reports.formats import OutputFormat
+
+    return {
+        "category": Category,
+        "theme": Theme,
+        "agency": Agency,
+        "unit_cost": UnitCost,
+        "table": ParameterTable,
+        "format": OutputFormat,
+    }
+
+
 def _key_of(kind: str, item: Any) -> str:
     if kind in ("table", "format"):
         return item.name
@@ -72,6 +87,13 @@ class Registry:
         return register
 
     def add(self, kind: str, item: Any, plugin: str, *, replace: bool = False) -> None:
+        expected = _types()[kind]
+        if not isinstance(item, expected):
+            raise PluginError(
+                plugin,
+                HOOKS[kind],
+                f"register() expected a {expected.__name__}, got {type(item).__name__} {item!r}",
+            )
         key = _key_of(kind, item)
         previous = self.owners.get((kind, key))
         if previous is not None and not replace:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import InputError, Problem, TotalPlaceError
+from ..errors import InputError, PluginError, Problem, TotalPlaceError
 from ..models import Programme
 from ..plugins import Rules, load_rules
 from .casefile import PROGRAMME_FILE, load_path
@@ -74,14 +74,18 @@ def load(
         registered_agencies=dict(registry.entries["agency"]),
     )
     problems = _settings_problems(programme, rules)
-    problems += [
-        _locate(problem, case.source)
-        for case in programme.cases
-        for found in rules.call_each(
+    for case in programme.cases:
+        for plugin, found in rules.call_each_by_plugin(
             "totalplace_validate_case", case=case, programme=programme, rules=rules
-        )
-        for problem in found
-    ]
+        ):
+            for problem in [found] if isinstance(found, Problem) else found:
+                if not isinstance(problem, Problem):
+                    raise PluginError(
+                        plugin,
+                        "totalplace_validate_case",
+                        f"expected None or a list of Problem objects, got {problem!r}",
+                    )
+                problems.append(_locate(problem, case.source))
     if problems:
         raise InputError(problems)
     return programme

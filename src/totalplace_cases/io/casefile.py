@@ -472,8 +472,6 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
         )
     elif has_unit and not has_volumes:
         f.problem((*b, has_unit[0]), f'{has_unit[0]} needs "volumes" by year')
-    elif has_volumes and not has_unit:
-        f.problem(b, 'volumes need a "unit_value" (or a "unit_cost" reference)')
     elif not has_amounts and not has_volumes:
         f.problem(b, 'missing "amounts" (values by year) or "volumes" with "unit_value"')
     if len(has_unit) > 1:

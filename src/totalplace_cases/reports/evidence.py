@@ -6,6 +6,7 @@ how to show it, so a plugin's table appears in the terminal, in Markdown and in 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -38,9 +39,14 @@ class EvidenceTable:
             "title": self.title,
             "plugin": self.plugin,
             "headers": list(self.headers),
-            "rows": [list(row) for row in self.rows],
+            "rows": [[_plain(cell) for cell in row] for row in self.rows],
             "notes": self.notes,
         }
+
+
+def _plain(cell: Any) -> Any:
+    """A cell as JSON can hold it: a Decimal as its exact text ("240", "0.125")."""
+    return str(cell) if isinstance(cell, Decimal) else cell
 
 
 def collect_evidence(rules: Any, appraisal: Any, programme: Any) -> list[EvidenceTable]:

@@ -79,4 +79,19 @@ def totalplace_validate_case(case, programme, rules):
                     field=f"benefits[{index}].unit_cost",
                 )
             )
+    own_rules = [
+        impl
+        for impl in rules.pm.hook.totalplace_value_benefit.get_hookimpls()
+        if impl.plugin_name != "builtin-valuation"
+    ]
+    if not own_rules:  # only the standard rule: volumes need a unit to be valued
+        for index, line in enumerate(case.benefits):
+            if line.volumes and line.unit_value is None and line.unit_cost is None:
+                problems.append(
+                    Problem(
+                        'volumes need a "unit_value" (or a "unit_cost" reference), or a '
+                        "plugin whose rule values them",
+                        field=f"benefits[{index}]",
+                    )
+                )
     return problems
