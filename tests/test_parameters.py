@@ -164,8 +164,8 @@ def test_vfm_categories(bcr, category):
 
 
 def test_deflator_copy_matches_the_shared_data():
-    if not SHARED_DEFLATOR.exists():
-        pytest.skip(f"shared data not beside the repository: {SHARED_DEFLATOR}")
+    # The shared data sits beside the repository (../shared), as on every checkout and in CI.
+    assert SHARED_DEFLATOR.exists(), f"shared data not beside the repository: {SHARED_DEFLATOR}"
     with SHARED_DEFLATOR.open(newline="", encoding="utf-8") as handle:
         shared = {int(row["year"]): Decimal(row["value"]) for row in csv.DictReader(handle)}
     table = TABLES["hmt-gdp-deflator"]
