@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import totalplace_cases as tp
+from totalplace_cases.cli import cli
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -222,3 +224,14 @@ def line_no() -> Callable[[Path, str], int]:
         return hits[occurrence - 1]
 
     return find
+
+
+@pytest.fixture
+def invoke():
+    """Run the ``totalplace`` command in-process: ``invoke("validate", path)``."""
+    runner = CliRunner()
+
+    def call(*args: str | Path):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return call

@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import totalplace_cases as tp
 from totalplace_cases.cli import cli
@@ -47,16 +46,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         cwd=REPO_ROOT,
         timeout=120,
     )
-
-
-@pytest.fixture
-def invoke():
-    runner = CliRunner()
-
-    def call(*args: str | Path):
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return call
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from click.testing import CliRunner
 
 import totalplace_cases as tp
 from totalplace_cases import (
@@ -37,7 +36,6 @@ from totalplace_cases import (
     Programme,
     Theme,
 )
-from totalplace_cases.cli import cli
 from totalplace_cases.method.valuation import Valuation
 from totalplace_cases.parameters import parse_table
 from totalplace_cases.plugins import load_rules
@@ -113,16 +111,6 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Comp
         env={**os.environ, **(env or {})},
         timeout=120,
     )
-
-
-@pytest.fixture
-def invoke():
-    runner = CliRunner()
-
-    def call(*args: str | Path):
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return call
 
 
 @pytest.fixture

@@ -340,30 +340,13 @@ def read_case(
         _read_cost(f, item, i, period, check_agency)
         for i, item in enumerate(f.get_tables(data, (), "costs"))
     ]
-    cost_ids: dict[str, int] = {}
-    for i, line in enumerate(costs):
-        if line is not None and line.id is not None:
-            if line.id in cost_ids:
-                f.problem(
-                    ("costs", i, "id"),
-                    f'cost id "{line.id}" is used twice in this case '
-                    f"(also costs[{cost_ids[line.id]}])",
-                )
-            cost_ids.setdefault(line.id, i)
-    benefits = []
-    benefit_ids: dict[str, int] = {}
-    for i, item in enumerate(f.get_tables(data, (), "benefits")):
-        line = _read_benefit(f, item, i, period, check_agency)
-        if line is None:
-            continue
-        if line.id in benefit_ids:
-            f.problem(
-                ("benefits", i, "id"),
-                f'benefit id "{line.id}" is used twice in this case '
-                f"(also benefits[{benefit_ids[line.id]}])",
-            )
-        benefit_ids.setdefault(line.id, i)
-        benefits.append(line)
+    benefits = [
+        _read_benefit(f, item, i, period, check_agency)
+        for i, item in enumerate(f.get_tables(data, (), "benefits"))
+    ]
+    _check_unique_ids(f, "cost", costs)
+    _check_unique_ids(f, "benefit", benefits)
+    benefits = [b for b in benefits if b is not None]
     realignments = [
         _read_realignment(f, item, i, period, check_agency)
         for i, item in enumerate(f.get_tables(data, (), "realignments"))
@@ -394,6 +377,20 @@ def read_case(
         source=path,
         **{**fields, "title": fields["title"] or case_id},
     )
+
+
+def _check_unique_ids(f: Fields, kind: str, lines: list) -> None:
+    """Ids of the cost (or benefit) lines of one case must differ."""
+    seen: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        if line is None or line.id is None:
+            continue
+        if line.id in seen:
+            f.problem(
+                (f"{kind}s", index, "id"),
+                f'{kind} id "{line.id}" is used twice in this case (also {kind}s[{seen[line.id]}])',
+            )
+        seen.setdefault(line.id, index)
 
 
 def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> CostLine | None:
