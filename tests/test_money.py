@@ -5,13 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from totalplace_cases.money import (
-    PENNY,
     MoneyError,
-    apportion,
     format_gbp,
     parse_fraction,
     parse_money,
@@ -144,67 +140,3 @@ def test_format_gbp(amount, shown):
 def test_format_gbp_in_whole_pounds():
     assert format_gbp(Decimal("1234.5"), pence=False) == "£1,235"
     assert format_gbp(Decimal("-1234.5"), pence=False) == "-£1,235"
-
-
-# --- apportioning a total -----------------------------------------------------------------------
-
-
-def test_apportion_gives_the_odd_penny_to_the_largest_remainder():
-    # Exact total 100.000 -> £100.00. Rounded down, the parts are 33.33 x 3 = 99.99; the missing
-    # penny goes to the part that lost most in rounding down (33.334 lost 0.004).
-    parts = [Decimal("33.333"), Decimal("33.333"), Decimal("33.334")]
-    assert apportion(parts) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
-
-
-def test_apportioned_thirds_add_up_to_the_total():
-    # Thirds of £100: 33.333... each; rounding each would give £99.99.
-    third = Decimal(100) / 3
-    result = apportion([third, third, third], Decimal(100))
-    assert sum(result) == Decimal("100.00")
-    assert sorted(result) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
-
-
-def test_apportion_two_half_pennies():
-    # 0.005 + 0.005 = 0.01: one part gets the penny, the other nothing.
-    result = apportion([Decimal("0.005"), Decimal("0.005")])
-    assert sorted(result) == [Decimal("0.00"), Decimal("0.01")]
-
-
-def test_apportion_with_negative_parts():
-    # -10.004 + 5.003 = -5.001 -> -5.00. Rounded down: -10.01 + 5.00 = -5.01, a penny below
-    # -5.00, so the part that lost most rounding down (-10.004 lost 0.006, 5.003 lost 0.003)
-    # gets the penny back.
-    result = apportion([Decimal("-10.004"), Decimal("5.003")])
-    assert result == [Decimal("-10.00"), Decimal("5.00")]
-
-
-def test_apportion_nothing():
-    assert apportion([]) == []
-
-
-amounts = st.decimals(
-    min_value=Decimal("-1000000000"),
-    max_value=Decimal("1000000000"),
-    places=5,
-    allow_nan=False,
-    allow_infinity=False,
-)
-
-
-@given(st.lists(amounts, max_size=30))
-def test_apportioned_parts_add_up_and_each_is_within_a_penny(parts):
-    result = apportion(parts)
-    assert len(result) == len(parts)
-    assert sum(result, Decimal(0)) == round_money(sum(parts, Decimal(0)))
-    for exact, shown in zip(parts, result, strict=True):
-        assert abs(shown - exact) < PENNY
-        assert shown == round_money(shown)  # a whole number of pence
-
-
-@given(st.lists(amounts, min_size=1, max_size=30))
-def test_apportioned_parts_add_up_to_a_given_total(parts):
-    # As reports use it: the total line is the exact sum, shown rounded.
-    total = sum(parts, Decimal(0))
-    result = apportion(parts, total)
-    assert sum(result, Decimal(0)) == round_money(total)
-    assert all(abs(shown - exact) < PENNY for exact, shown in zip(parts, result, strict=True))

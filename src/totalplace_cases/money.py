@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import decimal
 import re
-from collections.abc import Sequence
 from decimal import Decimal
 
 __all__ = [
     "PENNY",
     "MoneyError",
-    "apportion",
     "format_gbp",
     "parse_fraction",
     "parse_money",
@@ -96,39 +94,18 @@ def round_money(amount: Decimal) -> Decimal:
     return amount.quantize(PENNY, rounding=decimal.ROUND_HALF_UP)
 
 
-def apportion(parts: Sequence[Decimal], total: Decimal | None = None) -> list[Decimal]:
-    """Round ``parts`` to pennies so that they add up exactly to ``total`` rounded.
-
-    Each part becomes its own value rounded down or up to the penny (largest remainder
-    method), so every figure stays within a penny of its exact value and a table's rows add
-    up to its total line.
-    """
-    exact_total = sum(parts, Decimal(0)) if total is None else total
-    target = round_money(exact_total)
-    floors = [p.quantize(PENNY, rounding=decimal.ROUND_FLOOR) for p in parts]
-    shortfall = int((target - sum(floors, Decimal(0))) / PENNY)
-    order = sorted(range(len(parts)), key=lambda i: (parts[i] - floors[i], -i), reverse=True)
-    result = list(floors)
-    if shortfall >= 0:
-        for i in order[:shortfall]:
-            result[i] += PENNY
-    else:
-        for i in list(reversed(order))[:-shortfall]:
-            result[i] -= PENNY
-    return result
-
-
 def format_gbp(amount: Decimal, *, pence: bool = True) -> str:
     """``-1234.5`` -> ``-£1,234.50``: rounded half-up at the point of display."""
     rounded = round_money(amount) if pence else amount.quantize(Decimal(1), decimal.ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
+    sign = "-" if rounded < 0 else ""  # a negative that rounds to zero shows as £0.00
     body = f"{abs(rounded):,.2f}" if pence else f"{abs(rounded):,.0f}"
     return f"{sign}£{body}"
 
 
 def money_str(amount: Decimal) -> str:
     """The JSON form of money: a string with two decimals, rounded half-up."""
-    return f"{round_money(amount):.2f}"
+    rounded = round_money(amount)
+    return f"{rounded if rounded else abs(rounded):.2f}"  # never "-0.00"
 
 
 def _quoted(value: object) -> str:

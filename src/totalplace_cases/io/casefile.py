@@ -304,7 +304,7 @@ def read_case(
     category = f.get(data, (), "category", expect_id, required=True)
     start = f.get(data, (), "start", expect_year, required=True)
     years = f.get(data, (), "years", lambda v: expect_int(v, 1, MAX_YEARS), required=True)
-    period = (start, start + (years - 1)) if start and years else None
+    period = _period(start, years, data.get("years"))
     if category is not None and categories is not None and category not in categories:
         f.problem(
             ("category",),
@@ -377,6 +377,23 @@ def read_case(
         source=path,
         **{**fields, "title": fields["title"] or case_id},
     )
+
+
+def _period(
+    start: FinancialYear | None, years: int | None, raw_years: Any
+) -> tuple[FinancialYear, FinancialYear | None] | None:
+    """The appraisal period to check years against, as far as it can be known.
+
+    A ``years`` written as a string of digits (``"10"``) is reported as a problem, but its
+    number still bounds the period, so that a year outside it is reported as well.
+    """
+    if start is None:
+        return None
+    if years is None and isinstance(raw_years, str) and re.fullmatch(r"[0-9]+", raw_years.strip()):
+        years = int(raw_years)
+    if years is None or years < 1:
+        return (start, None)
+    return (start, start + (years - 1))
 
 
 def _check_unique_ids(f: Fields, kind: str, lines: list) -> None:

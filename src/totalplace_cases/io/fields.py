@@ -144,9 +144,13 @@ class Fields:
         path: FieldPath,
         key: str,
         convert: Callable[[Any], Decimal],
-        period: tuple[FinancialYear, FinancialYear] | None,
+        period: tuple[FinancialYear, FinancialYear | None] | None,
     ) -> dict[FinancialYear, Decimal]:
-        """A table of financial year -> value, every year inside the appraisal period."""
+        """A table of financial year -> value, every year inside the appraisal period.
+
+        ``period`` is (first, last); ``last`` is None when the case's ``years`` is unreadable,
+        so that years before the start are still reported.
+        """
         table = self.get_table(data, path, key)
         result: dict[FinancialYear, Decimal] = {}
         if table is None:
@@ -161,11 +165,11 @@ class Fields:
             if year in result:
                 self.problem(where, f"{year} is given twice")
                 continue
-            if period is not None and not period[0] <= year <= period[1]:
-                self.problem(
-                    where,
-                    f"year {year} is outside the appraisal period {period[0]} to {period[1]}",
-                )
+            if period is not None and not (
+                period[0] <= year and (period[1] is None or year <= period[1])
+            ):
+                span = f"{period[0]} to {period[1]}" if period[1] else f"starting {period[0]}"
+                self.problem(where, f"year {year} is outside the appraisal period {span}")
             try:
                 result[year] = convert(raw)
             except (MoneyError, ValueError) as exc:

@@ -268,7 +268,7 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
         for y in period
     )
     bcr = _ratio(pv_benefits, pv_costs)
-    payback_year, payback_years = _payback(flows, pv)
+    payback_year, payback_years = _payback(flows)
     vfm_table = context.table(context.settings.vfm_table, "vfm-thresholds")
     return CaseAppraisal(
         id=case.id,
@@ -530,11 +530,12 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> float | None:
     return None if denominator == 0 else float(numerator / denominator)
 
 
-def _payback(flows: tuple[Flow, ...], pv) -> tuple[FinancialYear | None, float | None]:
+def _payback(flows: tuple[Flow, ...]) -> tuple[FinancialYear | None, float | None]:
     """First year cumulative discounted fiscal benefits reach cumulative discounted costs.
 
-    Flows of year ``k`` (counted from the case's first year) fall at its start, so between two
-    year-ends the position moves linearly: payback in years is ``k - 1 + shortfall / net_k``.
+    Also as years from the start of the case's first year: year ``k`` runs from time ``k`` to
+    ``k + 1``, and within the payback year the position is taken to move linearly, so payback
+    comes ``shortfall / net_k`` of the way through it: ``k + shortfall / net_k``.
     """
     net_before = ZERO
     fiscal_so_far = ZERO
@@ -544,9 +545,9 @@ def _payback(flows: tuple[Flow, ...], pv) -> tuple[FinancialYear | None, float |
         fiscal_so_far += fiscal_pv
         net = net_before + fiscal_pv - cost_pv
         if fiscal_so_far > 0 and net >= 0:
-            if k == 0 or net_before >= 0:
+            if net_before >= 0:
                 return flow.year, float(k)
-            return flow.year, float(Decimal(k - 1) + (-net_before) / (net - net_before))
+            return flow.year, float(Decimal(k) + (-net_before) / (net - net_before))
         net_before = net
     return None, None
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ..money import apportion, money_str
+from ..money import money_str
 from ..periods import FinancialYear
 
 __all__ = [
@@ -61,9 +61,11 @@ class AgencyResult:
     pv_benefits: Decimal
     pv_fiscal_cashable: Decimal
     pv_fiscal_non_cashable: Decimal
+    net: Decimal = attrs.field()
 
-    @property
-    def net(self) -> Decimal:
+    @net.default
+    def _net(self) -> Decimal:
+        """Benefits received less costs paid."""
         return self.pv_benefits - self.pv_costs
 
     @property
@@ -121,14 +123,16 @@ class CaseAppraisal:
     by_agency: tuple[AgencyResult, ...]
     flows: tuple[Flow, ...]
     lines: tuple[LineResult, ...] = ()
+    npsv: Decimal = attrs.field()
+    net_budget_impact: Decimal = attrs.field()
 
-    @property
-    def npsv(self) -> Decimal:
+    @npsv.default
+    def _npsv(self) -> Decimal:
         """Net present social value: PV benefits less PV costs."""
         return self.pv_benefits - self.pv_costs
 
-    @property
-    def net_budget_impact(self) -> Decimal:
+    @net_budget_impact.default
+    def _net_budget_impact(self) -> Decimal:
         """PV of fiscal benefits less PV of costs: the effect on public budgets."""
         return self.pv_fiscal - self.pv_costs
 
@@ -207,24 +211,11 @@ def _year(year: FinancialYear | None) -> str | None:
     return None if year is None else str(year)
 
 
-def _apportioned(rows: tuple[AgencyResult, ...], field: str, total: Decimal) -> list[str]:
-    """Agency figures rounded so they add up to the case total as shown."""
-    return [f"{v:.2f}" for v in apportion([getattr(r, field) for r in rows], total)]
-
-
 def _case_dict(case: CaseAppraisal) -> dict[str, Any]:
-    rows = case.by_agency
-    columns = {
-        "pv_costs": _apportioned(rows, "pv_costs", case.pv_costs),
-        "pv_benefits": _apportioned(rows, "pv_benefits", case.pv_benefits),
-        "pv_fiscal_cashable": _apportioned(rows, "pv_fiscal_cashable", case.pv_fiscal_cashable),
-        "pv_fiscal_non_cashable": _apportioned(
-            rows, "pv_fiscal_non_cashable", case.pv_fiscal_non_cashable
-        ),
-        "net": _apportioned(rows, "net", case.npsv),
-        "pv_fiscal": _apportioned(rows, "pv_fiscal", case.pv_fiscal),
-        "net_fiscal": _apportioned(rows, "net_fiscal", case.net_budget_impact),
-    }
+    money_fields = (
+        "pv_costs", "pv_benefits", "pv_fiscal_cashable", "pv_fiscal_non_cashable", "net",
+        "pv_fiscal", "net_fiscal",
+    )  # fmt: skip
     return {
         "id": case.id,
         "title": case.title,
@@ -254,8 +245,8 @@ def _case_dict(case: CaseAppraisal) -> dict[str, Any]:
         "payback_years": case.payback_years,
         "vfm_category": case.vfm_category,
         "by_agency": [
-            {"agency": row.agency, **{name: values[i] for name, values in columns.items()}}
-            for i, row in enumerate(rows)
+            {"agency": row.agency, **{name: money_str(getattr(row, name)) for name in money_fields}}
+            for row in case.by_agency
         ],
         "flows": [
             {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..method.results import Appraisal, CaseAppraisal
-from ..money import apportion, format_gbp
+from ..money import format_gbp
 from .tables import render_rows
 
 __all__ = ["case_table", "render_text", "totals_table"]
@@ -47,17 +47,14 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         f"{case.start} for {case.years} years | {case.price_base} prices, discounted to "
         f"{case.discount_base} ({case.schedule}, {case.timing}-year)"
     )
-    rows = case.by_agency
-    columns = [
-        apportion([r.pv_costs for r in rows], case.pv_costs),
-        apportion([r.pv_fiscal_cashable for r in rows], case.pv_fiscal_cashable),
-        apportion([r.pv_fiscal_non_cashable for r in rows], case.pv_fiscal_non_cashable),
-        apportion([r.pv_benefits for r in rows], case.pv_benefits),
-        apportion([r.net for r in rows], case.npsv),
-    ]
     agency_rows = [
-        [row.agency, *(format_gbp(col[i]) for col in columns)] for i, row in enumerate(rows)
-    ]
+        [
+            row.agency,
+            *map(format_gbp, (row.pv_costs, row.pv_fiscal_cashable, row.pv_fiscal_non_cashable,
+                              row.pv_benefits, row.net)),
+        ]
+        for row in case.by_agency
+    ]  # fmt: skip
     agency_rows.append(
         [
             "total",
