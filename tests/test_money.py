@@ -11,6 +11,7 @@ from totalplace_cases.money import (
     format_gbp,
     parse_fraction,
     parse_money,
+    parse_number,
     round_money,
 )
 
@@ -140,3 +141,11 @@ def test_format_gbp(amount, shown):
 def test_format_gbp_in_whole_pounds():
     assert format_gbp(Decimal("1234.5"), pence=False) == "£1,235"
     assert format_gbp(Decimal("-1234.5"), pence=False) == "-£1,235"
+
+
+def test_commas_are_thousands_separators_or_an_error():
+    assert parse_number("1,500") == Decimal(1500)
+    with pytest.raises(MoneyError):
+        parse_number("1,5")  # a decimal comma would silently read as 15
+    with pytest.raises(MoneyError):
+        parse_fraction("0,1")  # and as 1 here, wiping out a benefit

@@ -1000,3 +1000,40 @@ def test_the_worked_example_figures(worked_example):
     pv = {line.id: float(line.pv) for line in result.lines}
     assert pv["thanet-households"] == pytest.approx(5600 * (40 + 60 / 1.035 + 60 / 1.035**2))
     assert pv["dover-households"] == pytest.approx(4800 * (20 + 30 / 1.035 + 30 / 1.035**2))
+
+
+# -- local plugins with the same name, and plugins that try to end the program -----------------
+
+
+def test_two_local_plugins_with_the_same_name_are_not_silently_merged(tmp_path):
+    first, second = tmp_path / "a" / "rules.py", tmp_path / "b" / "rules.py"
+    for path, category in ((first, "cat-a"), (second, "cat-b")):
+        path.parent.mkdir()
+        path.write_text(
+            "from totalplace_cases import Category, hookimpl\n\n"
+            "@hookimpl\n"
+            "def totalplace_register_categories(register):\n"
+            f"    register(Category({category!r}))\n",
+            encoding="utf-8",
+        )
+    rules = load_rules([first, second], entry_points=False)
+    assert "cat-a" in rules.registry.keys("category")
+    assert "cat-b" not in rules.registry.keys("category")
+    [failure] = rules.failures
+    assert failure.plugin == "rules" and "already loaded" in failure.message
+    assert str(first) in failure.message
+
+
+def test_the_same_local_plugin_named_twice_loads_once(tmp_path):
+    path = tmp_path / "once.py"
+    path.write_text("VALUE = 1\n", encoding="utf-8")
+    rules = load_rules([path, path], entry_points=False)
+    assert rules.failures == [] and "once" in rules.infos
+
+
+def test_a_plugin_that_calls_sys_exit_on_import_is_reported_not_obeyed(tmp_path):
+    path = tmp_path / "quitter.py"
+    path.write_text("import sys\nsys.exit(3)\n", encoding="utf-8")
+    rules = load_rules([path], entry_points=False)
+    [failure] = rules.failures
+    assert failure.plugin == "quitter" and "SystemExit" in failure.message

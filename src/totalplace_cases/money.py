@@ -59,8 +59,11 @@ def parse_money(value: object) -> Decimal:
     raise MoneyError(f"expected an amount of money, found {_kind(value)}")
 
 
-def parse_number(value: object, what: str = "a number") -> Decimal:
-    """Read a non-money quantity (a volume, a share): integer, string or float, exactly."""
+def parse_number(value: object, what: str = "a number", *, grouping: bool = True) -> Decimal:
+    """Read a non-money quantity (a volume, a share): integer, string or float, exactly.
+
+    With ``grouping``, a string may use commas as thousands separators ("1,500").
+    """
     if isinstance(value, bool):
         raise MoneyError(f"expected {what}, found the boolean {str(value).lower()}")
     if isinstance(value, int | Decimal):
@@ -71,8 +74,14 @@ def parse_number(value: object, what: str = "a number") -> Decimal:
         # repr gives the shortest decimal that round-trips, i.e. what the user wrote.
         return Decimal(repr(value))
     if isinstance(value, str):
+        text = value.strip()
+        if "," in text:
+            # Thousands separators only, as in money ("1,500"); "1,5" is not a number here.
+            if not grouping or not _MONEY_RE.match(text):
+                raise MoneyError(f'expected {what}, found "{value}"')
+            text = text.replace(",", "")
         try:
-            number = Decimal(value.strip().replace(",", ""))
+            number = Decimal(text)
         except decimal.InvalidOperation:
             raise MoneyError(f'expected {what}, found "{value}"') from None
         if not number.is_finite():
@@ -83,7 +92,7 @@ def parse_number(value: object, what: str = "a number") -> Decimal:
 
 def parse_fraction(value: object) -> Decimal:
     """Read a fraction in [0, 1] (deadweight, optimism bias...): a string or a number."""
-    number = parse_number(value, "a fraction between 0 and 1")
+    number = parse_number(value, "a fraction between 0 and 1", grouping=False)
     if not 0 <= number <= 1:
         raise MoneyError(f"expected a fraction between 0 and 1, found {_quoted(value)}")
     return number

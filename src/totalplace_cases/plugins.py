@@ -213,14 +213,24 @@ def load_rules(
         if name in blocked_names:
             continue
         if pm.has_plugin(name):
-            if origin.startswith("local"):
-                continue  # the same local plugin named twice (programme and --plugin)
-            fail(name, None, RuntimeError(f"a plugin called '{name}' is already loaded"), origin)
+            if origin == rules.infos[name].origin or (
+                origin.startswith("local") and not rules.infos[name].origin.startswith("local")
+            ):
+                continue  # the same plugin named twice, or installed and also named by path
+            loaded = rules.infos[name].origin
+            fail(
+                name,
+                None,
+                RuntimeError(f"a plugin called '{name}' is already loaded ({loaded})"),
+                origin,
+            )
             continue
         try:
             plugin = loader()
             pm.register(plugin, name=name)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit too: a plugin must not end the program
             fail(name, None, exc, origin)
             continue
         version = version or getattr(plugin, "__version__", None)

@@ -548,3 +548,37 @@ def test_input_error_text_lists_every_problem(write_case, case_data):
 def test_problem_text_names_file_line_and_field():
     problem = tp.Problem("expected a whole number", file="case.toml", line=4, field="years")
     assert str(problem) == "case.toml:4: years: expected a whole number"
+
+
+def test_a_price_base_the_deflator_does_not_cover_is_found_by_validate(tmp_path, the_problem):
+    # The programme reports in 2009-10 prices; the case's money is in 1985-86 prices, before the
+    # bundled deflator starts (1990-91), so it cannot be converted.
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "programme.toml").write_text(
+        '[programme]\nid = "p"\nprice_base = "2009-10"\n\n[[agencies]]\nid = "kcc"\n',
+        encoding="utf-8",
+    )
+    case = folder / "c.toml"
+    case.write_text(
+        'id = "c"\ncategory = "community"\nstart = "2010-11"\nyears = 1\n'
+        'price_base = "1985-86"\n\n[[costs]]\nagency = "kcc"\nkind = "revenue"\n'
+        'amounts = { "2010-11" = "100" }\n',
+        encoding="utf-8",
+    )
+    problem = the_problem(folder)
+    assert (problem.file, problem.line, problem.field) == (case, 5, "price_base")
+    assert "no index for 1985-86" in problem.message
+
+
+def test_the_period_is_checked_even_when_years_is_not_a_number(write_case, problems_of):
+    # years = "ten" is one problem; an amount before the start is still another.
+    path = write_case(
+        'id = "c"\ncategory = "community"\nstart = "2010-11"\nyears = "ten"\n\n'
+        '[[costs]]\nagency = "kcc"\nkind = "revenue"\namounts = { "2009-10" = "100" }\n'
+    )
+    messages = [f"{p.field}: {p.message}" for p in problems_of(path)]
+    assert any(m.startswith("years: expected a whole number") for m in messages)
+    assert any(
+        m.startswith('costs[0].amounts."2009-10": year 2009-10 is outside') for m in messages
+    )

@@ -482,3 +482,40 @@ def test_agency_figures_add_up_to_the_case_totals_to_the_penny(rules, lines, ob)
     ):
         parts = sum(Decimal(row[field]) for row in rows)
         assert abs(parts - Decimal(exported[total])) <= Decimal("0.005") * (len(rows) + 1), field
+
+
+# -- appraising a case read from a programme --------------------------------------------------
+
+KENT = __import__("pathlib").Path(__file__).resolve().parents[2] / "cases" / "kent"
+
+
+def test_a_case_appraised_alone_keeps_its_programme_s_settings_and_plugins():
+    # Community safety cites ucd: unit costs, which only the programme's plugins provide, and is
+    # reported in the programme's price base and discount base.
+    programme = tp.load(KENT)
+    whole = tp.appraise(programme).case("kent-community-safety")
+    alone = tp.appraise(programme.case("kent-community-safety")).cases[0]
+    assert (alone.price_base, alone.discount_base) == (whole.price_base, whole.discount_base)
+    assert alone.pv_costs == whole.pv_costs and alone.pv_benefits == whole.pv_benefits
+
+
+def test_plugins_given_to_load_are_used_by_appraise(tmp_path):
+    plugin = tmp_path / "flat_rate.py"
+    plugin.write_text(
+        "from decimal import Decimal\n"
+        "from totalplace_cases import hookimpl\n"
+        "from totalplace_cases.method.valuation import Valuation\n\n"
+        "@hookimpl\n"
+        "def totalplace_value_benefit(line, context):\n"
+        "    if line.unit_value is None and line.unit_cost is None and line.volumes:\n"
+        "        return Valuation({y: n * Decimal(10) for y, n in line.volumes.items()})\n",
+        encoding="utf-8",
+    )
+    case = tmp_path / "case.toml"
+    case.write_text(
+        'id = "c"\ncategory = "community"\nstart = "2010-11"\nyears = 1\n'
+        '[[benefits]]\nagency = "kcc"\nvalue_type = "social"\nvolumes = { "2010-11" = "3" }\n',
+        encoding="utf-8",
+    )
+    programme = tp.load(case, plugins=[plugin])
+    assert tp.appraise(programme).cases[0].pv_benefits == 30  # 3 x £10, the plugin's rate

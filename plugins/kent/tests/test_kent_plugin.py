@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 import totalplace_cases as tp
-from totalplace_cases import BenefitLine, BusinessCase, CostLine, FinancialYear
+from totalplace_cases import BenefitLine, BusinessCase, CostLine, FinancialYear, Programme
 from totalplace_cases.money import round_money
 from totalplace_cases.reports.evidence import collect_evidence
 from totalplace_cases.testing import appraise_folder, rules_with, write_programme
@@ -129,6 +129,16 @@ def test_the_kent_programme_lists_no_agencies_of_its_own_and_gets_them_all():
 # -- line defaults: coastal-defence capital --------------------------------------------------
 
 
+def in_kent(case: BusinessCase) -> Programme:
+    """A case inside a Kent programme: the plugin's rules are Kent's, for Kent's cases only."""
+    return Programme(id="kent-test", place="Kent", cases=[case])
+
+
+def test_the_rules_do_not_apply_outside_kent(rules):
+    elsewhere = Programme(id="elsewhere", place="Lancashire", cases=[coastal_case(capital())])
+    assert tp.appraise(elsewhere, rules=rules).cases[0].pv_costs == 1000
+
+
 def coastal_case(*costs: CostLine, theme: str = "coastal-defences") -> BusinessCase:
     return BusinessCase(
         id="coast",
@@ -150,7 +160,7 @@ def capital(**kwargs) -> CostLine:
 def test_a_coastal_capital_line_without_optimism_bias_gets_the_civil_engineering_44_percent(
     rules,
 ):
-    result = tp.appraise(coastal_case(capital()), rules=rules).cases[0]
+    result = tp.appraise(in_kent(coastal_case(capital())), rules=rules).cases[0]
     assert result.pv_costs == 1440
     assert result.lines[0].adjustments["basis"] == (
         "project type (rule: kent): standard-civil-engineering"
@@ -159,14 +169,14 @@ def test_a_coastal_capital_line_without_optimism_bias_gets_the_civil_engineering
 
 def test_a_coastal_capital_line_with_its_own_optimism_bias_keeps_it(rules):
     case = coastal_case(capital(optimism_bias=Decimal("0.1")))
-    assert tp.appraise(case, rules=rules).cases[0].pv_costs == 1100
+    assert tp.appraise(in_kent(case), rules=rules).cases[0].pv_costs == 1100
 
 
 def test_the_coastal_default_is_for_capital_lines_in_coastal_cases_only(rules):
     revenue = CostLine(agency="kcc", kind="revenue", amounts={Y0: Decimal(1000)})
-    assert tp.appraise(coastal_case(revenue), rules=rules).cases[0].pv_costs == 1000
+    assert tp.appraise(in_kent(coastal_case(revenue)), rules=rules).cases[0].pv_costs == 1000
     other_theme = coastal_case(capital(), theme="transport")
-    assert tp.appraise(other_theme, rules=rules).cases[0].pv_costs == 1000
+    assert tp.appraise(in_kent(other_theme), rules=rules).cases[0].pv_costs == 1000
 
 
 def test_in_the_kent_programme_hythe_takes_the_default_and_the_main_works_keep_their_own(
@@ -203,14 +213,14 @@ def placement_benefit(**kwargs) -> BenefitLine:
 
 
 def test_a_high_cost_benefit_without_deadweight_takes_20_percent(rules):
-    result = tp.appraise(placement_case(placement_benefit()), rules=rules).cases[0]
+    result = tp.appraise(in_kent(placement_case(placement_benefit())), rules=rules).cases[0]
     assert result.pv_benefits == 800
     assert result.lines[0].adjustments["sources"]["deadweight"] == "rule: kent"
 
 
 def test_an_explicit_deadweight_wins_over_the_high_cost_default(rules):
     line = placement_benefit(deadweight=Decimal("0.1"))
-    result = tp.appraise(placement_case(line), rules=rules).cases[0]
+    result = tp.appraise(in_kent(placement_case(line)), rules=rules).cases[0]
     assert result.pv_benefits == 900
     assert result.lines[0].adjustments["sources"]["deadweight"] == "explicit"
 

@@ -64,8 +64,8 @@ def load(
     :param rules: loaded plugins to check against; by default the programme's own.
     :raises InputError: listing every problem in every file.
     """
+    local = [*programme_plugin_paths(path), *(str(Path(p).resolve()) for p in plugins)]
     if rules is None:
-        local = [*programme_plugin_paths(path), *(str(Path(p).resolve()) for p in plugins)]
         rules = rules_for(local)
     registry = rules.registry
     programme = load_path(
@@ -88,7 +88,8 @@ def load(
                 problems.append(_locate(problem, case.source))
     if problems:
         raise InputError(problems)
-    return programme
+    # Remember every local plugin used, so that appraising the programme later loads them too.
+    return attrs.evolve(programme, plugins=tuple(dict.fromkeys(local)))
 
 
 #: The [settings] that name a parameter table, and the kind of table each must name.

@@ -73,10 +73,7 @@ def appraise(
     :raises TotalPlaceError: when a figure cannot be computed (the message says why); no
         partial result is returned.
     """
-    if isinstance(subject, BusinessCase):
-        programme = Programme(id=subject.id, name=subject.title, cases=(subject,))
-    else:
-        programme = subject
+    programme = _programme_of(subject) if isinstance(subject, BusinessCase) else subject
     if rules is None:
         from ..io import rules_for
 
@@ -89,6 +86,19 @@ def appraise(
         discount_base=parse_year(discount_base) if discount_base is not None else None,
         timing=timing,
     )
+
+
+def _programme_of(case: BusinessCase) -> Programme:
+    """The programme a case was read with (its settings, agencies and plugins), around it alone.
+
+    A case read from a file beside a ``programme.toml`` belongs to that programme; any other
+    case is appraised on its own with the default settings.
+    """
+    if case.source is not None and (case.source.parent / "programme.toml").is_file():
+        from ..io import load
+
+        return attrs.evolve(load(case.source), cases=(case,))
+    return Programme(id=case.id, name=case.title, cases=(case,))
 
 
 def appraise_programme(

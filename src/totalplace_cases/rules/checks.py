@@ -94,4 +94,38 @@ def totalplace_validate_case(case, programme, rules):
                         field=f"benefits[{index}]",
                     )
                 )
+    problems += _deflator_problems(case, programme, rules)
+    return problems
+
+
+def _deflator_problems(case, programme, rules) -> list[Problem]:
+    """Price bases and nominal years the deflator must cover, checked before appraising."""
+    from ..method.prices import Deflator
+
+    table = rules.registry.get("table", programme.settings.deflator)
+    if table is None:
+        return []  # reported against [settings] already
+    deflator = Deflator.from_table(table, projection=programme.settings.deflator_projection)
+    base = programme.price_base or case.price_base or case.start
+    needed: list[tuple[str, object]] = []
+    if case.price_base is not None and case.price_base != base:
+        needed += [("price_base", case.price_base), ("price_base", base)]
+    for kind, lines in (("costs", case.costs), ("benefits", case.benefits)):
+        for index, line in enumerate(lines):
+            if line.price_base is not None and line.price_base != base:
+                needed += [(f"{kind}[{index}].price_base", line.price_base)]
+                needed += [(f"{kind}[{index}].price_base", base)]
+            if line.prices == "nominal":
+                years = sorted(set(line.amounts) | set(getattr(line, "volumes", {})))
+                needed += [(f"{kind}[{index}].prices", y) for y in years]
+                needed += [(f"{kind}[{index}].prices", base)] if years else []
+    problems, seen = [], set()
+    for field, year in needed:
+        if (field, year) in seen:
+            continue
+        seen.add((field, year))
+        try:
+            deflator.index(year)
+        except TotalPlaceError as exc:
+            problems.append(Problem(str(exc), field=field))
     return problems

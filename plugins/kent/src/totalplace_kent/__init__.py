@@ -74,6 +74,8 @@ def totalplace_register_themes(register):
 
 @hookimpl
 def totalplace_line_defaults(line, context):
+    if not _is_kent(context.programme):
+        return None  # Kent's evidence is for Kent's cases only
     theme = context.case.theme
     if theme == "coastal-defences" and isinstance(line, CostLine) and line.kind == "capital":
         return {"project_type": COASTAL_PROJECT_TYPE, "mitigation": "0"}
@@ -84,6 +86,8 @@ def totalplace_line_defaults(line, context):
 
 @hookimpl
 def totalplace_agency_for(label, line, context):
+    if not _is_kent(context.programme):
+        return None
     agency = AGENCY_FOR_BODY.get(label)
     if agency is None or context.programme.agency(agency) is None:
         return None
