@@ -20,7 +20,8 @@ from typing import Literal
 import attrs
 from attrs import validators as v
 
-from .periods import FinancialYear
+from .money import parse_fraction, parse_money, parse_number
+from .periods import FinancialYear, parse_year
 
 __all__ = [
     "AGENCY_KINDS",
@@ -57,12 +58,27 @@ def _frozen_mapping(value: Mapping | None) -> Mapping:
     return MappingProxyType(dict(sorted((value or {}).items())))
 
 
-def _optional_fraction(instance: object, attribute: attrs.Attribute, value: Decimal | None) -> None:
-    if value is not None and not (Decimal(0) <= value <= Decimal(1)):
-        raise ValueError(f"{attribute.name} must be a fraction in [0, 1], got {value}")
+def _by_year(convert):
+    """A converter for amounts keyed by year: ``{"2010-11": "100"}`` is read as a case file is."""
+
+    def by_year(value: Mapping | None) -> Mapping:
+        return _frozen_mapping({parse_year(y): convert(v) for y, v in (value or {}).items()})
+
+    return by_year
 
 
-_fraction = attrs.field(default=None, validator=_optional_fraction)
+def _optional(convert):
+    return lambda value: None if value is None else convert(value)
+
+
+def _number(value: object) -> Decimal:
+    return parse_number(value)
+
+
+_money_by_year = _by_year(parse_money)
+_numbers_by_year = _by_year(_number)
+_year = _optional(parse_year)
+_fraction = attrs.field(default=None, converter=_optional(parse_fraction))
 
 
 @attrs.frozen
@@ -104,7 +120,7 @@ class CostLine:
 
     agency: str
     kind: CostKind = attrs.field(validator=v.in_(COST_KINDS))
-    amounts: YearAmounts = attrs.field(converter=_frozen_mapping)
+    amounts: YearAmounts = attrs.field(converter=_money_by_year)
     id: str | None = None
     description: str = ""
     optimism_bias: Decimal | None = _fraction
@@ -112,7 +128,7 @@ class CostLine:
     project_types: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
     mitigation: Decimal | None = _fraction
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
-    price_base: FinancialYear | None = None
+    price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
 
 
 @attrs.frozen
@@ -130,9 +146,9 @@ class BenefitLine:
     value_type: ValueType = attrs.field(validator=v.in_(VALUE_TYPES))
     cashable: bool = False
     description: str = ""
-    amounts: YearAmounts = attrs.field(factory=dict, converter=_frozen_mapping)
-    volumes: YearAmounts = attrs.field(factory=dict, converter=_frozen_mapping)
-    unit_value: Decimal | None = None
+    amounts: YearAmounts = attrs.field(factory=dict, converter=_money_by_year)
+    volumes: YearAmounts = attrs.field(factory=dict, converter=_numbers_by_year)
+    unit_value: Decimal | None = attrs.field(default=None, converter=_optional(parse_money))
     unit_cost: str | None = None
     deadweight: Decimal | None = _fraction
     displacement: Decimal | None = _fraction
@@ -141,7 +157,7 @@ class BenefitLine:
     optimism_bias: Decimal | None = _fraction
     confidence: int | None = None
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
-    price_base: FinancialYear | None = None
+    price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     agency_map: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
 
     @property
@@ -156,7 +172,7 @@ class Realignment:
     from_agency: str
     to_agency: str
     kind: CostKind = attrs.field(validator=v.in_(COST_KINDS))
-    amounts: YearAmounts = attrs.field(converter=_frozen_mapping)
+    amounts: YearAmounts = attrs.field(converter=_money_by_year)
     description: str = ""
 
 
@@ -167,13 +183,13 @@ class BusinessCase:
     id: str = attrs.field(validator=v.min_len(1))
     title: str
     category: str
-    start: FinancialYear
+    start: FinancialYear = attrs.field(converter=parse_year)
     years: int = attrs.field(validator=v.gt(0))
     theme: str = ""
     sponsor: str | None = None
     status: Status = attrs.field(default="proposed", validator=v.in_(STATUSES))
-    price_base: FinancialYear | None = None
-    discount_base: FinancialYear | None = None
+    price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
+    discount_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     discount_schedule: str | None = None
     timing: str | None = attrs.field(default=None, validator=v.optional(v.in_(TIMINGS)))
     notes: str = ""
@@ -212,9 +228,9 @@ class Programme:
     id: str = attrs.field(validator=v.min_len(1))
     name: str = ""
     place: str = ""
-    price_base: FinancialYear | None = None
+    price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     population: int | None = None
-    discount_base: FinancialYear | None = None
+    discount_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     description: str = ""
     agencies: tuple[Agency, ...] = attrs.field(default=(), converter=tuple)
     cases: tuple[BusinessCase, ...] = attrs.field(default=(), converter=tuple)
