@@ -410,6 +410,16 @@ def _check_unique_ids(f: Fields, kind: str, lines: list) -> None:
         seen.setdefault(line.id, index)
 
 
+def _line_fields(f: Fields, item: Mapping, path: tuple) -> dict[str, Any]:
+    """The optional fields cost and benefit lines share."""
+    return {
+        "description": f.get(item, path, "description", expect_str, default="") or "",
+        "confidence": f.get(item, path, "confidence", _confidence),
+        "prices": f.get(item, path, "prices", expect_choice(PRICES), default="real") or "real",
+        "price_base": f.get(item, path, "price_base", expect_year),
+    }
+
+
 def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> CostLine | None:
     c = ("costs", index)
     f.check_keys(item, c, COST_KEYS)
@@ -450,13 +460,10 @@ def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> Co
         if shares and len(project_types) == len(shares) and total != 1:
             f.problem((*c, "project_types"), f"expected shares adding up to 1, found {total}")
     fields = {
+        **_line_fields(f, item, c),
         "id": f.get(item, c, "id", expect_id),
-        "description": f.get(item, c, "description", expect_str, default="") or "",
         "optimism_bias": f.get(item, c, "optimism_bias", parse_fraction),
-        "confidence": f.get(item, c, "confidence", _confidence),
         "mitigation": f.get(item, c, "mitigation", parse_fraction),
-        "prices": f.get(item, c, "prices", expect_choice(PRICES), default="real") or "real",
-        "price_base": f.get(item, c, "price_base", expect_year),
     }
     if agency is None or kind is None:
         return None
@@ -509,12 +516,9 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
     if agency_map and "unit_cost" not in item:
         f.problem((*b, "agency_map"), "agency_map applies to a line valued with a unit_cost")
     fields = {
-        "description": f.get(item, b, "description", expect_str, default="") or "",
+        **_line_fields(f, item, b),
         "unit_value": f.get(item, b, "unit_value", parse_money),
         "unit_cost": f.get(item, b, "unit_cost", expect_id),
-        "confidence": f.get(item, b, "confidence", _confidence),
-        "prices": f.get(item, b, "prices", expect_choice(PRICES), default="real") or "real",
-        "price_base": f.get(item, b, "price_base", expect_year),
     }
     if agency is None or value_type is None or line_id is None:
         return None
