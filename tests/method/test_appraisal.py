@@ -519,3 +519,24 @@ def test_plugins_given_to_load_are_used_by_appraise(tmp_path):
     )
     programme = tp.load(case, plugins=[plugin])
     assert tp.appraise(programme).cases[0].pv_benefits == 30  # 3 x £10, the plugin's rate
+
+
+def test_realignments_move_budget_between_agencies_without_changing_the_totals(rules):
+    # KCC pays 100 and gains nothing; the PCT gains 300. Moving £100 a year from the PCT to KCC
+    # in years 0 and 1: PV 100 + 100/1.035 = 196.618357 leaves the PCT and reaches KCC.
+    from totalplace_cases import Realignment
+
+    case = make_case(
+        [cost([100], agency="kcc")],
+        [benefit([300], agency="pct")],
+        years=2,
+        realignments=[Realignment("pct", "kcc", "revenue", {Y0: 100, Y0 + 1: 100})],
+    )
+    result = tp.appraise(case, rules=rules).cases[0]
+    rows = {row.agency: row for row in result.by_agency}
+    moved = Decimal(100) + Decimal(100) / Decimal("1.035")
+    assert abs(rows["kcc"].pv_realigned - moved) < Decimal("1e-11")
+    assert rows["pct"].pv_realigned == -rows["kcc"].pv_realigned
+    assert rows["kcc"].net_fiscal == -100  # the wrong pocket, before realignment
+    assert rows["kcc"].net_fiscal_after_realignment > 0
+    assert (result.pv_costs, result.pv_benefits) == (100, 300)  # a transfer adds nothing

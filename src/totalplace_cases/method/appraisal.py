@@ -248,6 +248,18 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
             )
         )
 
+    for realignment in case.realignments:
+        # Budget moved between bodies: a transfer, so it adds nothing to the case's totals, but
+        # it changes each body's own position (method §6). In the case's input prices.
+        moved = pv(
+            {
+                y: context.to_price_base(v, context.input_base)
+                for y, v in realignment.amounts.items()
+            }
+        )
+        agencies[realignment.to_agency]["pv_realigned"] += moved
+        agencies[realignment.from_agency]["pv_realigned"] -= moved
+
     by_agency = tuple(
         AgencyResult(
             agency=agency,
@@ -255,6 +267,7 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
             pv_benefits=figures["pv_benefits"],
             pv_fiscal_cashable=figures["pv_fiscal_cashable"],
             pv_fiscal_non_cashable=figures["pv_fiscal_non_cashable"],
+            pv_realigned=figures["pv_realigned"],
         )
         for agency, figures in sorted(agencies.items())
     )
@@ -314,7 +327,8 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
 
 def _check_years(case: BusinessCase) -> None:
     """Lines built in Python are not checked by the file reader: refuse years out of period."""
-    for kind, lines in (("cost", case.costs), ("benefit", case.benefits)):
+    kinds = (("cost", case.costs), ("benefit", case.benefits), ("realignment", case.realignments))
+    for kind, lines in kinds:
         for index, line in enumerate(lines):
             years = set(line.amounts) | set(getattr(line, "volumes", {}))
             outside = sorted(y for y in years if not case.start <= y <= case.end)

@@ -72,10 +72,17 @@ class AgencyResult:
     def pv_fiscal(self) -> Decimal:
         return self.pv_fiscal_cashable + self.pv_fiscal_non_cashable
 
+    pv_realigned: Decimal = Decimal(0)
+
     @property
     def net_fiscal(self) -> Decimal:
         """Fiscal benefits received less costs paid: the agency's own budget position."""
         return self.pv_fiscal - self.pv_costs
+
+    @property
+    def net_fiscal_after_realignment(self) -> Decimal:
+        """The budget position once realignments have moved budget to or from the agency."""
+        return self.net_fiscal + self.pv_realigned
 
 
 @attrs.frozen
@@ -214,7 +221,7 @@ def _year(year: FinancialYear | None) -> str | None:
 def _case_dict(case: CaseAppraisal) -> dict[str, Any]:
     money_fields = (
         "pv_costs", "pv_benefits", "pv_fiscal_cashable", "pv_fiscal_non_cashable", "net",
-        "pv_fiscal", "net_fiscal",
+        "pv_fiscal", "net_fiscal", "pv_realigned", "net_fiscal_after_realignment",
     )  # fmt: skip
     return {
         "id": case.id,

@@ -6,6 +6,7 @@ Amounts are shown in pounds, rounded half-up to the penny at this point and no e
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from ..method.results import Appraisal, CaseAppraisal
 from ..money import format_gbp
@@ -51,20 +52,19 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         [
             row.agency,
             *map(format_gbp, (row.pv_costs, row.pv_fiscal_cashable, row.pv_fiscal_non_cashable,
-                              row.pv_benefits, row.net)),
+                              row.pv_benefits, row.net, row.net_fiscal, row.pv_realigned,
+                              row.net_fiscal_after_realignment)),
         ]
         for row in case.by_agency
     ]  # fmt: skip
     agency_rows.append(
         [
             "total",
-            format_gbp(case.pv_costs),
-            format_gbp(case.pv_fiscal_cashable),
-            format_gbp(case.pv_fiscal_non_cashable),
-            format_gbp(case.pv_benefits),
-            format_gbp(case.npsv),
+            *map(format_gbp, (case.pv_costs, case.pv_fiscal_cashable, case.pv_fiscal_non_cashable,
+                              case.pv_benefits, case.npsv, case.net_budget_impact, Decimal(0),
+                              case.net_budget_impact)),
         ]
-    )
+    )  # fmt: skip
     agencies = render_rows(
         agency_rows,
         headers=[
@@ -74,9 +74,12 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
             "Fiscal non-cashable",
             "PV benefits",
             "Net",
+            "Budget net",
+            "Realigned",
+            "Budget net after realignment",
         ],
         fmt=fmt,
-        colalign=("left", "right", "right", "right", "right", "right"),
+        colalign=("left", *["right"] * 8),
     )
     figures = render_rows(
         headline,
