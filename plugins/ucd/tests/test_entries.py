@@ -312,3 +312,18 @@ def test_build_rejects_and_numbers_lines(tmp_path):
     ]
     (split,) = result["splits"]
     assert split["parent"] == "CR1.0" and split["agrees"] == "yes"
+
+
+def test_a_split_with_rejected_sub_rows_leaves_the_rest_unallocated():
+    # CR7.0 (174,363) lost its three ".3" sub-rows in cleaning; the sub-rows left (20,240 in
+    # all) keep their own share of the whole, and the other 154,123 is left for the case to
+    # assign, instead of being spread over the sub-rows that survived.
+    from totalplace_ucd import unit_cost_of
+
+    shares = unit_cost_of(load_entries()["CR7.0"]).shares
+    left = sum(v for k, v in shares if not k.startswith("unallocated"))
+    assert abs(left - Decimal(20240) / Decimal(174363)) < Decimal("1e-25")
+    assert dict(shares)["unallocated (CR7.0)"] == 1 - left
+    dv = unit_cost_of(load_entries()["CR2.0"]).shares  # its sub-rows add up: all allocated
+    assert not any(body.startswith("unallocated") for body, _ in dv)
+    assert abs(sum(share for _, share in dv) - 1) < Decimal("1e-25")

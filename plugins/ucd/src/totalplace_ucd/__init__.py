@@ -19,7 +19,7 @@ from decimal import Decimal
 from totalplace_cases import hookimpl, parse_year
 from totalplace_cases.registry import UnitCost
 
-from .entries import UcdEntry, components, load_entries
+from .entries import UcdEntry, components, load_entries, split_checks
 
 __version__ = "0.1.0"
 
@@ -32,13 +32,27 @@ SOURCE = (
 
 
 def _shares(entry: UcdEntry) -> tuple[tuple[str, Decimal], ...]:
-    """A "Multiple" entry's split: each sub-row's body and its share of the sub-rows' total."""
+    """A "Multiple" entry's split: each sub-row's body and its share of the entry's value.
+
+    Where the sub-rows add up to the entry (to the database's rounding), they share all of it.
+    Where some sub-rows were rejected in cleaning (the CR7 crime costs lost their duplicated
+    ".3" rows), the rest is left to a body named ``unallocated (CODE)``, which no plugin maps:
+    a case citing such an entry must say who bears it with ``agency_map``, rather than have
+    the known sub-rows silently inflated.
+    """
     parts = components(entry.code) if entry.agency == "Multiple" else []
     parts = [p for p in parts if p.agency != "Multiple"]
-    total = sum((p.value for p in parts), Decimal(0))
-    if not parts or total == 0:
+    if not parts:
         return ()
-    return tuple((p.agency, p.value / total) for p in parts)
+    check = split_checks().get(entry.code)
+    if check is not None and check.agrees:
+        total = sum((p.value for p in parts), Decimal(0))
+        return tuple((p.agency, p.value / total) for p in parts)
+    shares = [(p.agency, p.value / entry.value) for p in parts]
+    remainder = Decimal(1) - sum((share for _, share in shares), Decimal(0))
+    if remainder > 0:
+        shares.append((f"unallocated ({entry.code})", remainder))
+    return tuple(shares)
 
 
 def unit_cost_of(entry: UcdEntry) -> UnitCost:
