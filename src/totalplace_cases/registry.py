@@ -6,6 +6,7 @@ callbacks it hands them, so it knows which plugin added each entry and can refus
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ import attrs
 from .errors import PluginError, TotalPlaceError
 from .parameters import ParameterTable
 
-__all__ = ["HOOKS", "KINDS", "Registry", "UnitCost"]
+__all__ = ["HOOKS", "KINDS", "Registry", "UnitCost", "unit_cost_hint"]
 
 KINDS: tuple[str, ...] = ("category", "theme", "agency", "unit_cost", "table", "format")
 #: The registry hook that fills each kind of entry.
@@ -47,6 +48,17 @@ class UnitCost:
     shares: tuple[tuple[str, Any], ...] = ()
 
 
+def unit_cost_hint(key: str) -> str:
+    """What to add to "unknown unit cost" messages: which plugin the key's prefix points to."""
+    if ":" not in key:
+        return ""
+    prefix = key.split(":", 1)[0]
+    return (
+        f"; is the plugin that provides '{prefix}:' unit costs loaded? (see `totalplace plugins`)"
+    )
+
+
+@functools.cache
 def _types() -> dict[str, type]:
     """The class each kind of entry must be (imported late: reports import the registry)."""
     from .models import Agency, Category, Theme

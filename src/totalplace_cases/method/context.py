@@ -16,15 +16,14 @@ from ..errors import TotalPlaceError
 from ..models import BusinessCase, Programme
 from ..parameters import ParameterTable
 from ..periods import FinancialYear
-from .prices import Deflator
+from ..registry import unit_cost_hint
+from .prices import Deflator, deflator_from_table
 
 if TYPE_CHECKING:
     from ..plugins import Rules
     from ..registry import UnitCost
 
 __all__ = ["CaseContext"]
-
-_DEFLATORS: dict[tuple[int, Decimal | None], tuple[ParameterTable, Deflator]] = {}
 
 
 @attrs.define
@@ -56,13 +55,7 @@ class CaseContext:
     @property
     def deflator(self) -> Deflator:
         table = self.table(self.settings.deflator, "deflator")
-        projection = self.settings.deflator_projection
-        key = (id(table), projection)
-        cached = _DEFLATORS.get(key)
-        if cached is None or cached[0] is not table:
-            cached = (table, Deflator.from_table(table, projection=projection))
-            _DEFLATORS[key] = cached
-        deflator = cached[1]
+        deflator = deflator_from_table(table, self.settings.deflator_projection)
         if deflator.basis not in self.notes:
             self.notes.append(deflator.basis)
         return deflator
@@ -77,13 +70,8 @@ class CaseContext:
         """A registered unit cost; a clear error naming what is missing if none is."""
         unit = self.rules.registry.get("unit_cost", key)
         if unit is None:
-            prefix = key.split(":", 1)[0] if ":" in key else None
-            hint = (
-                f"; is the plugin that provides '{prefix}:' unit costs loaded? "
-                "(see `totalplace plugins`)"
-                if prefix
-                else ""
+            raise TotalPlaceError(
+                f"case '{self.case.id}': unknown unit cost '{key}'{unit_cost_hint(key)}"
             )
-            raise TotalPlaceError(f"case '{self.case.id}': unknown unit cost '{key}'{hint}")
         self.used_unit_costs[key] = unit
         return unit

@@ -25,7 +25,7 @@ from ..errors import InputError, Problem, TotalPlaceError
 from ..parameters import ParameterTable
 from ..periods import FinancialYear, PeriodError, parse_year
 
-__all__ = ["PRECISION", "Deflator", "rebase_with_indices"]
+__all__ = ["PRECISION", "Deflator", "deflator_from_table", "rebase_with_indices"]
 
 #: Significant digits of the price arithmetic.
 PRECISION = 60
@@ -333,3 +333,21 @@ class Deflator:
     ) -> Decimal:
         """A nominal ``value`` paid in ``year``, in real terms at ``base`` year prices."""
         return self.rebase(value, year, base)
+
+
+# (id(table), projection) -> (table, deflator); the table is kept so that its id cannot be reused.
+_DEFLATORS: dict[tuple[int, Decimal | None], tuple[ParameterTable, Deflator]] = {}
+
+
+def deflator_from_table(table: ParameterTable, projection: Decimal | None = None) -> Deflator:
+    """The :class:`Deflator` of a registered table, built once per table and projection.
+
+    Validation and every appraisal of a run use the same one; a plugin that replaces the
+    table gets a new deflator.
+    """
+    key = (id(table), projection)
+    cached = _DEFLATORS.get(key)
+    if cached is None or cached[0] is not table:
+        cached = (table, Deflator.from_table(table, projection=projection))
+        _DEFLATORS[key] = cached
+    return cached[1]

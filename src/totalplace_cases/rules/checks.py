@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..errors import Problem, TotalPlaceError
 from ..pluginmarker import hookimpl
+from ..registry import unit_cost_hint
 
 
 def _table_problem(rules, name: str, kind: str, field: str) -> Problem | None:
@@ -71,11 +72,9 @@ def totalplace_validate_case(case, programme, rules):
                 )
     for index, line in enumerate(case.benefits):
         if line.unit_cost and rules.registry.get("unit_cost", line.unit_cost) is None:
-            prefix = line.unit_cost.split(":", 1)[0] if ":" in line.unit_cost else ""
-            hint = f"; is the plugin that provides '{prefix}:' unit costs loaded?" if prefix else ""
             problems.append(
                 Problem(
-                    f'unknown unit cost "{line.unit_cost}"{hint}',
+                    f'unknown unit cost "{line.unit_cost}"{unit_cost_hint(line.unit_cost)}',
                     field=f"benefits[{index}].unit_cost",
                 )
             )
@@ -100,12 +99,12 @@ def totalplace_validate_case(case, programme, rules):
 
 def _deflator_problems(case, programme, rules) -> list[Problem]:
     """Price bases and nominal years the deflator must cover, checked before appraising."""
-    from ..method.prices import Deflator
+    from ..method.prices import deflator_from_table
 
     table = rules.registry.get("table", programme.settings.deflator)
     if table is None:
         return []  # reported against [settings] already
-    deflator = Deflator.from_table(table, projection=programme.settings.deflator_projection)
+    deflator = deflator_from_table(table, programme.settings.deflator_projection)
     base = programme.price_base or case.price_base or case.start
     needed: list[tuple[str, object]] = []
     if case.price_base is not None and case.price_base != base:
