@@ -35,17 +35,24 @@ class UnitCost:
 
     ``shares`` splits the value among several agencies (agency id -> fraction of the value);
     empty means the whole value goes to the line's own agency.
+
+    ``price_year`` is the :class:`~totalplace_cases.periods.FinancialYear` whose prices the value
+    is in, or an ``int`` for a calendar year's prices (the Department for Transport publishes
+    "2010 prices"). ``by_year`` gives a value that varies by year (carbon values, say) as
+    ``(year, value)`` pairs, the years all financial years or all calendar years (``int``);
+    ``value`` is then unused (None) and a line's year picks its value (method §17).
     """
 
     key: str
-    value: Any  # Decimal
-    price_year: Any  # FinancialYear
+    value: Any  # Decimal, or None when by_year is given
+    price_year: Any  # FinancialYear, or int for a calendar year
     description: str = ""
     unit: str = ""
     agency: str = ""
     source: str = ""
     rag: str = ""
     shares: tuple[tuple[str, Any], ...] = ()
+    by_year: tuple[tuple[Any, Any], ...] = ()
 
 
 def unit_cost_hint(key: str) -> str:

@@ -8,6 +8,7 @@ costs), so ``totalplace validate`` catches a reference that no loaded plugin pro
 from __future__ import annotations
 
 from ..errors import Problem, TotalPlaceError
+from ..method.valuation import unit_cost_value
 from ..pluginmarker import hookimpl
 from ..registry import unit_cost_hint
 
@@ -71,13 +72,21 @@ def totalplace_validate_case(case, programme, rules):
                     )
                 )
     for index, line in enumerate(case.benefits):
-        if line.unit_cost and rules.registry.get("unit_cost", line.unit_cost) is None:
+        unit = rules.registry.get("unit_cost", line.unit_cost) if line.unit_cost else None
+        if line.unit_cost and unit is None:
             problems.append(
                 Problem(
                     f'unknown unit cost "{line.unit_cost}"{unit_cost_hint(line.unit_cost)}',
                     field=f"benefits[{index}].unit_cost",
                 )
             )
+        elif unit is not None and unit.by_year:  # a series must cover every year of the line
+            for year in sorted(line.volumes):
+                try:
+                    unit_cost_value(unit, year)
+                except TotalPlaceError as exc:
+                    problems.append(Problem(str(exc), field=f"benefits[{index}].volumes"))
+                    break
     own_rules = [
         impl
         for impl in rules.pm.hook.totalplace_value_benefit.get_hookimpls()
