@@ -1,10 +1,11 @@
 """Parameter tables: the published figures the method uses, kept as data with their source.
 
 Every table the arithmetic reads (discount schedules, optimism-bias bounds, confidence grades,
-value-for-money thresholds, the GDP deflator) is a small CSV file whose leading ``# key: value``
-lines give its name, kind, source and vintage, so that every result can say which figures it
-used. The library ships its tables in ``totalplace_cases/data``; plugins may add or replace
-tables through the ``totalplace_register_tables`` hook.
+value-for-money thresholds, the GDP deflator, the Green Book's standard values) is a small CSV
+file whose leading ``# key: value`` lines give its name, kind, source and vintage, so that every
+result can say which figures it used. The library ships its tables in
+``totalplace_cases/data``; plugins may add or replace tables through the
+``totalplace_register_tables`` hook.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ TABLE_KINDS: tuple[str, ...] = (
     "confidence-grade",
     "vfm-thresholds",
     "deflator",
+    "standard-values",
 )
 _REQUIRED_META = ("table", "kind", "source", "vintage")
 

@@ -52,6 +52,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "totalplace_cases.rules.valuation",
     "totalplace_cases.rules.checks",
     "totalplace_cases.rules.exporters",
+    "totalplace_cases.rules.standard_values",
 )
 
 
