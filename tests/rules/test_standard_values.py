@@ -196,3 +196,23 @@ def test_qaly_and_life_values_name_the_health_discount_schedule():
     hook = standard_values.totalplace_line_defaults
     assert hook(line("gb:qaly", {Y0: "1"}), None) == {"discount_schedule": "green-book-health"}
     assert hook(line("ucd:CR2.0", {Y0: "1"}), None) is None
+
+
+def test_validate_finds_a_calendar_price_year_the_deflator_does_not_have():
+    # A financial-year deflator series has no calendar index for the VPF's 2010 prices.
+    class FinancialDeflator:
+        @hookimpl
+        def totalplace_register_tables(self, register):
+            text = (
+                "# table: hmt-gdp-deflator\n# kind: deflator\n# source: test\n# vintage: test\n"
+                "financial_year,index\n2009-10,68\n2010-11,70\n"
+            )
+            register(parse_table(text), replace=True)
+
+    case = case_with(line("gb:vpf", {Y0: "1"}))
+    rules = rules_with(FinancialDeflator())
+    problems = checks.totalplace_validate_case(case, Programme(id="p", cases=(case,)), rules)
+    message = "unit cost 'gb:vpf' is in calendar 2010 prices, and deflator 'hmt-gdp-deflator'"
+    assert [p.field for p in problems if message in p.message] == ["benefits[0].unit_cost"]
+    with pytest.raises(TotalPlaceError, match=message):
+        tp.appraise(case, rules=rules)

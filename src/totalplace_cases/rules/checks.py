@@ -128,6 +128,24 @@ def _deflator_problems(case, programme, rules) -> list[Problem]:
                 needed += [(f"{kind}[{index}].prices", y) for y in years]
                 needed += [(f"{kind}[{index}].prices", base)] if years else []
     problems, seen = [], set()
+    for index, line in enumerate(case.benefits):  # a unit cost is uprated from its price year
+        unit = rules.registry.get("unit_cost", line.unit_cost) if line.unit_cost else None
+        field = f"benefits[{index}].unit_cost"
+        if unit is None or unit.price_year == base:
+            continue
+        if not isinstance(unit.price_year, int):
+            needed += [(field, unit.price_year), (field, base)]
+        elif unit.price_year not in (deflator.calendar or {}):
+            problems.append(
+                Problem(
+                    f"unit cost '{unit.key}' is in calendar {unit.price_year} prices, and "
+                    f"deflator '{deflator.name}' has no calendar-year index for "
+                    f"{unit.price_year}",
+                    field=field,
+                )
+            )
+        else:
+            needed += [(field, base)]
     for field, year in needed:
         if (field, year) in seen:
             continue
