@@ -14,8 +14,11 @@ from totalplace_cases.parameters import TABLE_KINDS, builtin_tables
 from totalplace_cases.plugins import load_rules
 
 TABLES = {table.name: table for table in builtin_tables()}
-SHARED_DEFLATOR = (
-    Path(__file__).resolve().parents[1].parent / "shared/data/deflator/uk_gdp_deflator_calendar.csv"
+# The raw series the packaged deflator table was copied from, kept in the repository with its
+# source (src/totalplace_cases/data/sources/README.md).
+SOURCE_DEFLATOR = (
+    Path(__file__).resolve().parents[1]
+    / "src/totalplace_cases/data/sources/uk_gdp_deflator_calendar.csv"
 )
 
 
@@ -163,15 +166,13 @@ def test_vfm_categories(bcr, category):
     assert _vfm_category(Decimal(bcr)) == [category]
 
 
-def test_deflator_copy_matches_the_shared_data():
-    # The shared data sits beside the repository (../shared), as on every checkout and in CI.
-    assert SHARED_DEFLATOR.exists(), f"shared data not beside the repository: {SHARED_DEFLATOR}"
-    with SHARED_DEFLATOR.open(newline="", encoding="utf-8") as handle:
-        shared = {int(row["year"]): Decimal(row["value"]) for row in csv.DictReader(handle)}
+def test_deflator_copy_matches_its_source():
+    with SOURCE_DEFLATOR.open(newline="", encoding="utf-8") as handle:
+        source = {int(row["year"]): Decimal(row["value"]) for row in csv.DictReader(handle)}
     table = TABLES["hmt-gdp-deflator"]
     assert table.columns == ("year", "index")
     packaged = {int(row["year"]): Decimal(row["index"]) for row in table.rows}
-    assert packaged == shared
+    assert packaged == source
     assert min(packaged) == 1990
     assert max(packaged) == 2024
     assert packaged[2024] == Decimal(100)

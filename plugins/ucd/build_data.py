@@ -4,8 +4,8 @@ Run by hand, from anywhere::
 
     python plugins/ucd/build_data.py [SRC_DIR] [--out OUT_DIR]
 
-SRC_DIR defaults to ``../shared/data/ucd`` relative to the repository root (found from this
-script's own location); OUT_DIR defaults to ``plugins/ucd/src/totalplace_ucd/data``.
+SRC_DIR defaults to ``plugins/ucd/raw`` (found from this script's own location), where the raw
+files are kept with their source; OUT_DIR defaults to ``plugins/ucd/src/totalplace_ucd/data``.
 
 It reads the seven raw, header-less CSV files of the UCD (c. 2014 extract) and writes:
 
@@ -64,8 +64,7 @@ from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[1]
-DEFAULT_SRC = REPO_ROOT.parent / "shared" / "data" / "ucd"
+DEFAULT_SRC = HERE / "raw"
 DEFAULT_OUT = HERE / "src" / "totalplace_ucd" / "data"
 
 RAW_FILES = (

@@ -26,8 +26,7 @@ except ImportError:  # not installed (e.g. plain `pytest` at the repo root): use
 from totalplace_ucd import __version__, components, load_entries  # noqa: E402
 from totalplace_ucd.entries import UcdEntry, load_rejected, split_checks  # noqa: E402
 
-REPO_ROOT = PLUGIN_ROOT.parents[1]
-RAW_DIR = REPO_ROOT.parent / "shared" / "data" / "ucd"
+RAW_DIR = PLUGIN_ROOT / "raw"
 BUILD_SCRIPT = PLUGIN_ROOT / "build_data.py"
 DATA = files("totalplace_ucd").joinpath("data")
 DATA_FILES = ("ucd.csv", "rejected.csv", "splits.csv")
@@ -94,7 +93,7 @@ def test_line_numbers_are_physical_lines():
     # is record 67 but starts on line 158. Check each rejected row against the raw file.
     rows = [r for r in load_rejected() if r.code == "CR7.1.3"]
     assert [(r.file, r.line) for r in rows] == [("crime.csv", n) for n in (158, 159, 160)]
-    assert RAW_DIR.is_dir(), f"raw UCD data not found at {RAW_DIR} (../shared beside the repo)"
+    assert RAW_DIR.is_dir(), f"raw UCD data not found at {RAW_DIR}"
     raw = {}
     for r in load_rejected():
         if r.file not in raw:
@@ -229,7 +228,7 @@ def test_entries_are_frozen():
 
 
 def test_rebuild_is_byte_identical(tmp_path):
-    assert RAW_DIR.is_dir(), f"raw UCD data not found at {RAW_DIR} (../shared beside the repo)"
+    assert RAW_DIR.is_dir(), f"raw UCD data not found at {RAW_DIR}"
     result = subprocess.run(
         [sys.executable, str(BUILD_SCRIPT), str(RAW_DIR), "--out", str(tmp_path)],
         capture_output=True,
