@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import totalplace_cases as tp
-from totalplace_cases.plugins import load_rules
+from totalplace_cases.plugins import load_rules, rules_for
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,7 @@ def float_reference(case: tp.BusinessCase) -> float:
 def main() -> None:
     rules = load_rules(entry_points=False)
     kent = tp.load(REPO / "cases" / "kent")
-    kent_rules = tp.io.rules_for(kent.plugins)
+    kent_rules = rules_for(kent.plugins)
     big = synthetic_case()
     tp.appraise(big, rules=rules)  # warm the discount-factor cache
 

@@ -66,7 +66,7 @@ def _links(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def kent_result() -> dict:
-    return tp.appraise(tp.load(KENT)).to_dict()
+    return tp.to_dict(tp.appraise(tp.load(KENT)))
 
 
 # --- (a) every case-file field is documented ---------------------------------------------------

@@ -148,7 +148,7 @@ def other_test_modules() -> dict[Path, str]:
 
 def names_in(source: str) -> set[str]:
     """Every identifier and string constant in a test module: hook names used as functions,
-    methods or strings (``rules.call_each("totalplace_...")``)."""
+    methods or strings (``rules.call("totalplace_...")``)."""
     tree = ast.parse(source)
     names: set[str] = set()
     for node in ast.walk(tree):

@@ -7,8 +7,11 @@ The public API::
     programme = tp.load("cases/kent")          # a programme folder or one case file
     result = tp.appraise(programme)            # Green Book appraisal of every case
     tp.discount_factor(10)                     # 0.7089188...
+    tp.to_dict(result)                         # the JSON contract (docs/method.md, section 13)
 
-Plugins mark their hook implementations with ``@totalplace_cases.hookimpl``.
+Both ``load`` and ``appraise`` go through :mod:`totalplace_cases.pipeline`, as the command does.
+Plugins mark their hook implementations with ``@totalplace_cases.hookimpl``; everything else a
+plugin gives or takes is in :mod:`totalplace_cases.plugin`.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import InputError, PluginError, Problem, TotalPlaceError
-from .io import load
-from .method import Appraisal, CaseAppraisal, appraise, discount_factor
+from .method import Appraisal, CaseAppraisal, discount_factor
 from .models import (
     Agency,
     BenefitLine,
@@ -30,7 +32,9 @@ from .models import (
     Theme,
 )
 from .periods import FinancialYear, Quarter, parse_quarter, parse_year, year_of
+from .pipeline import appraise, load
 from .pluginmarker import hookimpl
+from .reports.json import to_dict
 
 try:
     __version__ = version("totalplace-cases")
@@ -62,5 +66,6 @@ __all__ = [
     "load",
     "parse_quarter",
     "parse_year",
+    "to_dict",
     "year_of",
 ]

@@ -15,9 +15,8 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, pipeline
 from .errors import TotalPlaceError
-from .io import load, programme_plugin_paths, rules_for
 from .io.atomic import write_text
 from .models import Programme
 from .plugins import Rules
@@ -29,7 +28,11 @@ EXIT_INPUT = 2
 
 
 class Session:
-    """What the options common to every command decide: plugins, strictness, debugging."""
+    """What the options common to every command decide: plugins, strictness, debugging.
+
+    Every command reaches its programme and plugins through :mod:`totalplace_cases.pipeline`,
+    which reads ``programme.toml`` once.
+    """
 
     def __init__(self, plugins: tuple[str, ...], strict: bool, debug: bool):
         self.plugins = plugins
@@ -37,18 +40,22 @@ class Session:
         self.debug = debug
 
     def rules(self, path: Path | None = None) -> Rules:
-        local = programme_plugin_paths(path) if path is not None else []
-        local += [str(Path(p).resolve()) for p in self.plugins]
-        rules = rules_for(local, strict=self.strict)
+        """The plugins for ``path``'s programme (or none) and ``--plugin``, without the cases."""
+        return self._warn(pipeline.plugin_host(path, plugins=self.plugins, strict=self.strict))
+
+    def load(self, path: Path) -> tuple[Programme, Rules]:
+        """The programme at ``path``, validated, and the plugins it was checked against."""
+        loaded = pipeline.load_programme(
+            path, plugins=self.plugins, strict=self.strict, on_plugins=self._warn
+        )
+        return loaded.programme, loaded.rules
+
+    def _warn(self, rules: Rules) -> Rules:
         for failure in rules.failures:
             click.echo(f"warning: {failure} (skipped)", err=True)
             if self.debug and failure.trace:
                 click.echo(failure.trace, err=True)
         return rules
-
-    def load(self, path: Path) -> tuple[Programme, Rules]:
-        rules = self.rules(path)
-        return load(path, rules=rules), rules
 
 
 def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -160,9 +167,7 @@ def appraise(
     Without PATH, appraises the bundled Kent example.
     """
     path = _default_path(path)
-    from .method.appraisal import appraise as run
     from .periods import PeriodError, parse_year
-    from .reports.evidence import collect_evidence
 
     options = {}
     for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
@@ -172,15 +177,14 @@ def appraise(
             except PeriodError as exc:
                 raise click.BadParameter(str(exc), param_hint=name) from None
     programme, rules = session.load(path)
-    formats = rules.registry.entries["format"]
+    formats = rules.registry.formats()
     if fmt not in formats:
         raise click.BadParameter(
             f"unknown format '{fmt}'; choose from {', '.join(sorted(formats))}",
             param_hint="--format",
         )
-    result = run(programme, rules=rules, schedule=schedule, timing=timing, **options)
-    evidence = collect_evidence(rules, result, programme)
-    text = rules.render(formats[fmt], result, evidence)
+    result = pipeline.appraise(programme, rules=rules, schedule=schedule, timing=timing, **options)
+    text = pipeline.render(result, programme, rules, fmt)
     if output is not None:
         write_text(output, text)
         click.echo(f"wrote {output}", err=True)

@@ -1,8 +1,9 @@
 """Every hook a totalplace plugin can implement, with what it receives and returns.
 
-A plugin is a module (or object) with functions marked ``@totalplace_cases.hookimpl`` and named
-after these specs. The library's own rules are plugins too (see :mod:`totalplace_cases.rules`),
-registered the same way as a programme office's.
+A plugin is a module (or object) with functions marked ``@totalplace_cases.plugin.hookimpl`` and
+named after these specs; every class the hooks below receive or return is exported by
+:mod:`totalplace_cases.plugin`. The library's own rules are plugins too (see
+:mod:`totalplace_cases.rules`), registered the same way as a programme office's.
 
 Registry hooks receive a ``register`` callback owned by the host. The plugin calls it once per
 thing it adds; the host records which plugin added what and rejects a key that another plugin has
@@ -89,9 +90,9 @@ def totalplace_line_defaults(line, context):
     All implementations are called; for each field, the first plugin (in call order) that
     supplies it wins.
 
-    :param line: a :class:`~totalplace_cases.models.CostLine` or
-        :class:`~totalplace_cases.models.BenefitLine`.
-    :param context: the :class:`~totalplace_cases.method.context.CaseContext` (case,
+    :param line: a :class:`~totalplace_cases.plugin.CostLine` or
+        :class:`~totalplace_cases.plugin.BenefitLine`.
+    :param context: the :class:`~totalplace_cases.plugin.CaseContext` (case,
         programme, price base, registered tables and unit costs).
     :returns: None, or a mapping of field to value. Cost lines: ``optimism_bias`` (a
         fraction), or ``confidence`` (a grade 1-6), or ``project_type`` / ``project_types``
@@ -108,12 +109,12 @@ def totalplace_value_benefit(line, context):
     Stops at the first non-None result. The built-in rule (tried last) values ``amounts``,
     ``volumes`` with ``unit_value``, and ``volumes`` with a registered ``unit_cost``.
 
-    :param line: the :class:`~totalplace_cases.models.BenefitLine`.
-    :param context: the :class:`~totalplace_cases.method.context.CaseContext`; use
+    :param line: the :class:`~totalplace_cases.plugin.BenefitLine`.
+    :param context: the :class:`~totalplace_cases.plugin.CaseContext`; use
         ``context.to_price_base(amount, year)`` to convert prices and
         ``context.unit_cost(key)`` to look up a unit cost.
     :returns: None when the line is not this rule's business, else a
-        :class:`~totalplace_cases.method.valuation.Valuation` (values in real terms at
+        :class:`~totalplace_cases.plugin.Valuation` (values in real terms at
         ``context.price_base``, optionally split among agencies).
     """
 
@@ -129,8 +130,8 @@ def totalplace_agency_for(label, line, context):
     Stops at the first non-None result (``firstresult``).
 
     :param label: the body as the unit cost names it, e.g. ``"Criminal Justice System"``.
-    :param line: the :class:`~totalplace_cases.models.BenefitLine` being split.
-    :param context: the :class:`~totalplace_cases.method.context.CaseContext`.
+    :param line: the :class:`~totalplace_cases.plugin.BenefitLine` being split.
+    :param context: the :class:`~totalplace_cases.plugin.CaseContext`.
     :returns: an agency id, or None to let another plugin answer.
     """
 
@@ -145,10 +146,10 @@ def totalplace_validate_case(case, programme, rules):
     All implementations are called and their problems are reported together (with the
     reader's own), so one ``totalplace validate`` shows everything.
 
-    :param case: the :class:`~totalplace_cases.models.BusinessCase`.
-    :param programme: the :class:`~totalplace_cases.models.Programme` it belongs to.
-    :param rules: the loaded :class:`~totalplace_cases.plugins.Rules` (registry and tables).
-    :returns: None or a list of :class:`~totalplace_cases.errors.Problem`; give ``field`` as
+    :param case: the :class:`~totalplace_cases.plugin.BusinessCase`.
+    :param programme: the :class:`~totalplace_cases.plugin.Programme` it belongs to.
+    :param rules: the loaded :class:`~totalplace_cases.plugin.Rules` (registry and tables).
+    :returns: None or a list of :class:`~totalplace_cases.plugin.Problem`; give ``field`` as
         a path like ``costs[0].project_type`` and the host adds the file and line.
     """
 
@@ -163,9 +164,9 @@ def totalplace_evidence_tables(appraisal, programme):
     All implementations are called; each table is shown after the case tables and included
     in the JSON under ``evidence_tables``.
 
-    :param appraisal: the :class:`~totalplace_cases.method.results.Appraisal`.
-    :param programme: the :class:`~totalplace_cases.models.Programme` appraised.
-    :returns: None or a list of :class:`~totalplace_cases.reports.evidence.EvidenceTable`.
+    :param appraisal: the :class:`~totalplace_cases.plugin.Appraisal`.
+    :param programme: the :class:`~totalplace_cases.plugin.Programme` appraised.
+    :returns: None or a list of :class:`~totalplace_cases.plugin.EvidenceTable`.
     """
 
 

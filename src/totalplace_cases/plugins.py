@@ -5,8 +5,11 @@ Plugins come from three places, loaded in this order: the library's built-in rul
 ``totalplace_cases``, and local plugin files or folders named by a programme (``plugins = [...]``)
 or on the command line (``--plugin PATH``).
 
-A plugin that fails to import, or raises inside a hook, is reported with its name, the hook and
-the exception message, and the others carry on (unless ``strict``). Environment switches:
+A plugin that fails to import, implements a hook that does not exist (a misspelt name), wraps a
+hook (``wrapper=True``/``hookwrapper=True``, which the host does not run) or registers a bad
+entry is reported with its name, the hook and what is wrong, and the others carry on (unless
+``strict``). At run time every hook is called through :meth:`Rules.call`, which names the plugin
+in any error. Environment switches:
 
 - ``TOTALPLACE_DISABLE_AUTOLOAD=1``: do not load installed entry points;
 - ``TOTALPLACE_BLOCK_PLUGINS=name,name``: never load or run these plugins;
@@ -15,6 +18,8 @@ the exception message, and the others carry on (unless ``strict``). Environment 
 
 from __future__ import annotations
 
+import decimal
+import difflib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -24,25 +29,28 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import PluginError
+from .errors import PluginError, TotalPlaceError
 from .parameters import ParameterTable
-from .registry import HOOKS, Registry
+from .plugin import EvidenceTable, OutputFormat
+from .registry import ENTRY_KINDS, Registry
 
 __all__ = [
     "BUILTIN_PLUGINS",
     "ENTRY_POINT_GROUP",
+    "Answer",
     "LoadFailure",
     "PluginInfo",
     "Rules",
     "default_rules",
     "get_plugin_manager",
     "load_rules",
+    "rules_for",
 ]
 
 ENTRY_POINT_GROUP = "totalplace_cases"
@@ -87,12 +95,20 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
+@attrs.frozen
+class Answer:
+    """One plugin's answer to a hook: which plugin answered, and what (never None)."""
+
+    plugin: str
+    value: Any
+
+
 @attrs.define
 class Rules:
-    """The loaded plugins and what they registered: everything the method looks up.
+    """The plugin host: the loaded plugins and what they registered.
 
-    Build one with :func:`load_rules`. Hooks are called through :meth:`call_each` and
-    :meth:`call_first`, which name the plugin and hook in any error.
+    Build one with :func:`load_rules`. Every hook is called through :meth:`call`, which names
+    the plugin and hook in any error; an output format's renderer runs through :meth:`render`.
     """
 
     pm: pluggy.PluginManager
@@ -102,11 +118,68 @@ class Rules:
     strict: bool = False
     trace: bool = False
 
+    @overload
+    def call(self, hook: str, /, *, first: Literal[False] = ..., **kwargs: Any) -> list[Answer]: ...
+
+    @overload
+    def call(self, hook: str, /, *, first: Literal[True], **kwargs: Any) -> Answer | None: ...
+
+    def call(self, hook: str, /, *, first: bool = False, **kwargs: Any) -> Any:
+        """Call ``hook``'s implementations in call order with ``kwargs``.
+
+        :param first: stop at the first plugin that answers something other than None and
+            return its :class:`Answer` (None if no plugin answers); otherwise call every
+            implementation and return the :class:`Answer` of each that answered.
+        :raises PluginError: naming the plugin and the hook, when an implementation raises.
+        """
+        answers = []
+        for impl in self._impls(hook):
+            value = self._run(impl, hook, kwargs)
+            if value is None:
+                continue
+            answer = Answer(impl.plugin_name, value)
+            if first:
+                return answer
+            answers.append(answer)
+        return None if first else answers
+
+    def implementers(self, hook: str) -> list[str]:
+        """The names of the plugins that implement ``hook``, in call order."""
+        return [impl.plugin_name for impl in self._impls(hook)]
+
+    def render(self, fmt: OutputFormat, appraisal: Any, evidence: Sequence[EvidenceTable]) -> str:
+        """Run an output format's renderer.
+
+        A :class:`~totalplace_cases.errors.TotalPlaceError` from the renderer (or a figure out
+        of Decimal's range) is about the data, and is reported as such; any other failure, or
+        an answer that is not text, names the plugin that registered the format.
+        """
+        owner = self.registry.owners.get(("format", fmt.name), "?")
+        where = f"format '{fmt.name}'"
+        try:
+            text = fmt.render(appraisal, evidence)
+        except TotalPlaceError:
+            raise
+        except decimal.DecimalException as exc:
+            raise TotalPlaceError(
+                f"cannot write the appraisal as '{fmt.name}': a figure is out of range "
+                f"({_exc_message(exc)})"
+            ) from exc
+        except Exception as exc:
+            raise PluginError(owner, where, _exc_message(exc)) from exc
+        if not isinstance(text, str):
+            raise PluginError(owner, where, f"expected text, got {type(text).__name__}")
+        return text
+
+    def table(self, name: str, kind: str | None = None) -> ParameterTable:
+        return self.registry.table(name, kind)
+
     def _impls(self, hook: str) -> list[pluggy.HookImpl]:
         # pluggy calls the last registered (and tryfirst) implementations first.
         return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
 
-    def _call(self, impl: pluggy.HookImpl, hook: str, kwargs: dict[str, Any]) -> Any:
+    def _run(self, impl: pluggy.HookImpl, hook: str, kwargs: dict[str, Any]) -> Any:
+        """One implementation, isolated: its exception becomes a PluginError."""
         if self.trace:
             print(f"[totalplace] {impl.plugin_name}.{hook}({', '.join(kwargs)})", file=sys.stderr)
         args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
@@ -119,43 +192,6 @@ class Rules:
         if self.trace:
             print(f"[totalplace]   -> {result!r}"[:300], file=sys.stderr)
         return result
-
-    def call_each(self, hook: str, **kwargs: Any) -> list[Any]:
-        """Call every implementation; the non-None results, in call order."""
-        return [result for _, result in self.call_each_by_plugin(hook, **kwargs)]
-
-    def call_each_by_plugin(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call every implementation; ``(plugin name, result)`` for each non-None result."""
-        results = []
-        for impl in self._impls(hook):
-            result = self._call(impl, hook, kwargs)
-            if result is not None:
-                results.append((impl.plugin_name, result))
-        return results
-
-    def render(self, fmt: Any, *args: Any) -> str:
-        """Run an output format's renderer; a failure names the plugin that registered it."""
-        owner = self.registry.owners.get(("format", fmt.name), "?")
-        try:
-            text = fmt.render(*args)
-        except Exception as exc:
-            raise PluginError(owner, f"format '{fmt.name}'", _exc_message(exc)) from exc
-        if not isinstance(text, str):
-            raise PluginError(
-                owner, f"format '{fmt.name}'", f"expected text, got {type(text).__name__}"
-            )
-        return text
-
-    def call_first(self, hook: str, **kwargs: Any) -> Any:
-        """Call implementations until one returns something other than None."""
-        for impl in self._impls(hook):
-            result = self._call(impl, hook, kwargs)
-            if result is not None:
-                return result
-        return None
-
-    def table(self, name: str, kind: str | None = None) -> ParameterTable:
-        return self.registry.table(name, kind)
 
 
 def load_rules(
@@ -228,11 +264,15 @@ def load_rules(
             continue
         try:
             plugin = loader()
+            _check_hookimpls(pm, name, plugin)
             pm.register(plugin, name=name)
+            pm.check_pending()
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit too: a plugin must not end the program
-            fail(name, None, exc, origin)
+            if pm.has_plugin(name):
+                pm.unregister(name=name)
+            fail(name, exc.hook if isinstance(exc, PluginError) else None, exc, origin)
             continue
         version = version or getattr(plugin, "__version__", None)
         hooks = tuple(sorted(h.name for h in pm.get_hookcallers(plugin) or ()))
@@ -245,19 +285,15 @@ def load_rules(
 
 def _fill_registry(rules: Rules, name: str, plugin: object, fail, origin: str) -> bool:
     """Let one plugin register its entries; on any error, keep none of them."""
-    staged = Registry(
-        entries={kind: dict(items) for kind, items in rules.registry.entries.items()},
-        owners=dict(rules.registry.owners),
-        replaced=list(rules.registry.replaced),
-    )
-    for kind, hook in HOOKS.items():
-        for impl in getattr(rules.pm.hook, hook).get_hookimpls():
+    staged = rules.registry.copy()
+    for kind in ENTRY_KINDS.values():
+        for impl in getattr(rules.pm.hook, kind.hook).get_hookimpls():
             if impl.plugin is not plugin:
                 continue
             try:
-                rules._call(impl, hook, {"register": staged.registrar(kind, name)})
+                rules._run(impl, kind.hook, {"register": staged.registrar(kind.name, name)})
             except PluginError as exc:
-                fail(name, hook, exc, origin)
+                fail(name, kind.hook, exc, origin)
                 return False
     rules.registry.entries = staged.entries
     rules.registry.owners = staged.owners
@@ -265,15 +301,78 @@ def _fill_registry(rules: Rules, name: str, plugin: object, fail, origin: str) -
     return True
 
 
-_DEFAULT: Rules | None = None
+def _check_hookimpls(pm: pluggy.PluginManager, name: str, plugin: object) -> None:
+    """Refuse, before registering, what pluggy would accept quietly or fail on later.
+
+    A marked implementation of a hook that does not exist (a misspelt name) would never be
+    called, and pluggy only notices in ``check_pending``; a hook wrapper would run outside the
+    host's isolation and answer checks. Both are load failures naming the hook.
+    """
+    specs = sorted(n for n in vars(hookspecs) if n.startswith("totalplace_"))
+    for attr in dir(plugin):
+        opts = pm.parse_hookimpl_opts(plugin, attr)
+        if opts is None:
+            continue
+        hook = opts.get("specname") or attr
+        if opts.get("wrapper") or opts.get("hookwrapper"):
+            flag = "wrapper=True" if opts.get("wrapper") else "hookwrapper=True"
+            raise PluginError(
+                name,
+                hook,
+                f"hook wrappers (@hookimpl({flag})) are not supported: implement the hook "
+                "plainly (each plugin is called on its own, so that its answer can be checked); "
+                "to run before or after other plugins, use tryfirst=True or trylast=True",
+            )
+        if hook not in specs and not opts.get("optionalhook"):
+            # Compared without the prefix every hook shares, so that only a real likeness counts.
+            prefix = "totalplace_"
+            close = difflib.get_close_matches(
+                hook.removeprefix(prefix), [s.removeprefix(prefix) for s in specs], n=1
+            )
+            hint = f"; did you mean '{prefix}{close[0]}'?" if close else ""
+            raise PluginError(
+                name,
+                hook,
+                f"no such hook{hint} (every hook is listed in docs/plugins.md)",
+            )
+        caller = getattr(pm.hook, hook, None)
+        if caller is not None and caller.spec is not None:
+            impl = pluggy.HookImpl(plugin, name, getattr(plugin, attr), opts)
+            given = caller.spec.argnames
+            unknown = [arg for arg in impl.argnames if arg not in given]
+            if unknown:
+                raise PluginError(
+                    name,
+                    hook,
+                    f"takes {', '.join(repr(a) for a in unknown)}, which the hook does not "
+                    f"give; it gives {', '.join(given)} (leave out any you do not use)",
+                )
+
+
+_CACHE: dict[tuple, Rules] = {}
+
+
+def rules_for(local: Iterable[str | Path] = (), *, strict: bool = False) -> Rules:
+    """The built-in, installed and ``local`` plugins, loaded once per set in this process.
+
+    The environment switches are part of the key, so changing one loads the plugins again.
+    """
+    env = os.environ
+    key = (
+        tuple(str(p) for p in local),
+        strict,
+        env.get("TOTALPLACE_DISABLE_AUTOLOAD", ""),
+        env.get("TOTALPLACE_BLOCK_PLUGINS", ""),
+        env.get("TOTALPLACE_TRACE_PLUGINS", ""),
+    )
+    if key not in _CACHE:
+        _CACHE[key] = load_rules(local, strict=strict)
+    return _CACHE[key]
 
 
 def default_rules() -> Rules:
     """The built-in and installed plugins, loaded once: for the convenience API."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = load_rules()
-    return _DEFAULT
+    return rules_for()
 
 
 def _importer(module_name: str) -> Callable[[], ModuleType]:
@@ -290,11 +389,18 @@ def _path_importer(path: Path) -> Callable[[], ModuleType]:
         target = _module_file(path)
         if target.name == "__init__.py" and target.parent.parent.name == "src":
             # A distribution's source folder: import the package under its own name, so it
-            # is the same module whether it is installed or loaded from here.
+            # is the same module whether it is installed or loaded from here. The folder is on
+            # sys.path only while the package is imported, so that it cannot shadow another
+            # module for the rest of the run (the package keeps its own __path__).
             src = str(target.parent.parent)
-            if src not in sys.path:
+            added = src not in sys.path
+            if added:
                 sys.path.insert(0, src)
-            return importlib.import_module(target.parent.name)
+            try:
+                return importlib.import_module(target.parent.name)
+            finally:
+                if added and src in sys.path:
+                    sys.path.remove(src)
         module_name = f"totalplace_local_{abs(hash(str(target.resolve())))}"
         if module_name in sys.modules:
             return sys.modules[module_name]

@@ -2,57 +2,68 @@
 
 The host owns one :class:`Registry` per run. Plugins add to it only through the ``register``
 callbacks it hands them, so it knows which plugin added each entry and can refuse duplicates.
+Each kind of entry is declared once, in :data:`ENTRY_KINDS`: its name, the hook that fills it,
+the class an entry must be and the attribute that is its key.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from .errors import PluginError, TotalPlaceError
+from .models import Agency, Category, Theme
 from .parameters import ParameterTable
+from .plugin import OutputFormat, UnitCost
 
-__all__ = ["HOOKS", "KINDS", "Registry", "UnitCost", "unit_cost_hint"]
-
-KINDS: tuple[str, ...] = ("category", "theme", "agency", "unit_cost", "table", "format")
-#: The registry hook that fills each kind of entry.
-HOOKS: dict[str, str] = {
-    "category": "totalplace_register_categories",
-    "theme": "totalplace_register_themes",
-    "agency": "totalplace_register_agencies",
-    "unit_cost": "totalplace_register_unit_costs",
-    "table": "totalplace_register_tables",
-    "format": "totalplace_register_formats",
-}
+__all__ = [
+    "ENTRY_KINDS",
+    "HOOKS",
+    "KINDS",
+    "EntryKind",
+    "Registry",
+    "UnitCost",
+    "unit_cost_hint",
+]
 
 
 @attrs.frozen
-class UnitCost:
-    """A published unit cost (e.g. from the Unit Cost Database) that a benefit line can cite.
+class EntryKind:
+    """A kind of registry entry: the hook that fills it, its class and its key attribute."""
 
-    ``shares`` splits the value among several agencies (agency id -> fraction of the value);
-    empty means the whole value goes to the line's own agency.
-
-    ``price_year`` is the :class:`~totalplace_cases.periods.FinancialYear` whose prices the value
-    is in, or an ``int`` for a calendar year's prices (the Department for Transport publishes
-    "2010 prices"). ``by_year`` gives a value that varies by year (carbon values, say) as
-    ``(year, value)`` pairs, the years all financial years or all calendar years (``int``);
-    ``value`` is then unused (None) and a line's year picks its value (method §17).
-    """
-
+    name: str
+    hook: str
+    cls: type
     key: str
-    value: Any  # Decimal, or None when by_year is given
-    price_year: Any  # FinancialYear, or int for a calendar year
-    description: str = ""
-    unit: str = ""
-    agency: str = ""
-    source: str = ""
-    rag: str = ""
-    shares: tuple[tuple[str, Any], ...] = ()
-    by_year: tuple[tuple[Any, Any], ...] = ()
+
+    def key_of(self, item: Any) -> Any:
+        return getattr(item, self.key)
+
+
+#: Every kind of entry, in the order the host fills them.
+ENTRY_KINDS: Mapping[str, EntryKind] = MappingProxyType(
+    {
+        kind.name: kind
+        for kind in (
+            EntryKind("category", "totalplace_register_categories", Category, "id"),
+            EntryKind("theme", "totalplace_register_themes", Theme, "id"),
+            EntryKind("agency", "totalplace_register_agencies", Agency, "id"),
+            EntryKind("unit_cost", "totalplace_register_unit_costs", UnitCost, "key"),
+            EntryKind("table", "totalplace_register_tables", ParameterTable, "name"),
+            EntryKind("format", "totalplace_register_formats", OutputFormat, "name"),
+        )
+    }
+)
+#: The kinds' names, and the registry hook that fills each (views of :data:`ENTRY_KINDS`).
+KINDS: tuple[str, ...] = tuple(ENTRY_KINDS)
+HOOKS: Mapping[str, str] = MappingProxyType({k.name: k.hook for k in ENTRY_KINDS.values()})
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'AEIOU' else 'a'} {noun}"
 
 
 def unit_cost_hint(key: str) -> str:
@@ -65,37 +76,25 @@ def unit_cost_hint(key: str) -> str:
     )
 
 
-@functools.cache
-def _types() -> dict[str, type]:
-    """The class each kind of entry must be (imported late: reports import the registry)."""
-    from .models import Agency, Category, Theme
-    from .reports.formats import OutputFormat
-
-    return {
-        "category": Category,
-        "theme": Theme,
-        "agency": Agency,
-        "unit_cost": UnitCost,
-        "table": ParameterTable,
-        "format": OutputFormat,
-    }
-
-
-def _key_of(kind: str, item: Any) -> str:
-    if kind in ("table", "format"):
-        return item.name
-    if kind == "unit_cost":
-        return item.key
-    return item.id
-
-
 @attrs.define
 class Registry:
-    """Entries by kind and key, with the name of the plugin that registered each."""
+    """Entries by kind and key, with the name of the plugin that registered each.
+
+    Read it with the typed getters (:meth:`category`, :meth:`unit_cost`, :meth:`table`,
+    :meth:`formats`...); :meth:`get` and :meth:`keys` take the kind by name.
+    """
 
     entries: dict[str, dict[str, Any]] = attrs.field(factory=lambda: {k: {} for k in KINDS})
     owners: dict[tuple[str, str], str] = attrs.field(factory=dict)
     replaced: list[tuple[str, str, str, str]] = attrs.field(factory=list)
+
+    def copy(self) -> Registry:
+        """A copy to stage one plugin's entries in, so a plugin that fails leaves no trace."""
+        return Registry(
+            entries={kind: dict(items) for kind, items in self.entries.items()},
+            owners=dict(self.owners),
+            replaced=list(self.replaced),
+        )
 
     def registrar(self, kind: str, plugin: str) -> Callable[..., None]:
         """The ``register`` callback handed to ``plugin`` for entries of ``kind``."""
@@ -106,25 +105,29 @@ class Registry:
         return register
 
     def add(self, kind: str, item: Any, plugin: str, *, replace: bool = False) -> None:
-        expected = _types()[kind]
-        if not isinstance(item, expected):
+        """Add ``item`` for ``plugin``; a wrong type, bad contents or a taken key is refused."""
+        entry_kind = ENTRY_KINDS[kind]
+        if not isinstance(item, entry_kind.cls):
             raise PluginError(
                 plugin,
-                HOOKS[kind],
-                f"register() expected a {expected.__name__}, got {type(item).__name__} {item!r}",
+                entry_kind.hook,
+                f"register() expected {_a(entry_kind.cls.__name__)}, "
+                f"got {type(item).__name__} {item!r}",
             )
-        key = _key_of(kind, item)
+        key = entry_kind.key_of(item)
         previous = self.owners.get((kind, key))
         if previous is not None and not replace:
             raise PluginError(
                 plugin,
-                HOOKS[kind],
+                entry_kind.hook,
                 f"{kind.replace('_', ' ')} '{key}' is already registered by plugin '{previous}'",
             )
         if previous is not None:
             self.replaced.append((kind, key, previous, plugin))
         self.entries[kind][key] = item
         self.owners[(kind, key)] = plugin
+
+    # -- by kind name --------------------------------------------------------------------------
 
     def get(self, kind: str, key: str) -> Any | None:
         return self.entries[kind].get(key)
@@ -139,6 +142,36 @@ class Registry:
             if owner == plugin:
                 found.setdefault(kind, []).append(key)
         return found
+
+    # -- typed getters -------------------------------------------------------------------------
+
+    def category(self, category_id: str) -> Category | None:
+        return self.entries["category"].get(category_id)
+
+    def categories(self) -> Mapping[str, Category]:
+        return MappingProxyType(self.entries["category"])
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return self.entries["theme"].get(theme_id)
+
+    def agency(self, agency_id: str) -> Agency | None:
+        return self.entries["agency"].get(agency_id)
+
+    def agencies(self) -> Mapping[str, Agency]:
+        return MappingProxyType(self.entries["agency"])
+
+    def unit_cost(self, key: str) -> UnitCost | None:
+        return self.entries["unit_cost"].get(key)
+
+    def format(self, name: str) -> OutputFormat | None:
+        return self.entries["format"].get(name)
+
+    def formats(self) -> Mapping[str, OutputFormat]:
+        return MappingProxyType(self.entries["format"])
+
+    def find_table(self, name: str) -> ParameterTable | None:
+        """The parameter table called ``name``, or None."""
+        return self.entries["table"].get(name)
 
     def table(self, name: str, kind: str | None = None) -> ParameterTable:
         """The parameter table called ``name``; a clear error if none is registered."""

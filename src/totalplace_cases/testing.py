@@ -32,10 +32,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .io import load, programme_plugin_paths
-from .method.appraisal import appraise
 from .method.results import Appraisal
 from .models import Agency
+from .pipeline import appraise, load, local_plugins
 from .plugins import Rules, load_rules
 
 __all__ = [
@@ -204,7 +203,7 @@ def appraise_folder(
     :raises PluginError: when a plugin fails to load or raises in a hook.
     :returns: the :class:`~totalplace_cases.method.results.Appraisal`.
     """
-    rules = rules_with(*plugins, entry_points=entry_points, local=programme_plugin_paths(path))
+    rules = rules_with(*plugins, entry_points=entry_points, local=local_plugins(path))
     programme = load(path, rules=rules)
     return appraise(programme, rules=rules, **options)
 

@@ -472,7 +472,7 @@ def test_agency_figures_add_up_to_the_case_totals_to_the_penny(rules, lines, ob)
     assert sum(a.net for a in case.by_agency) == case.npsv
     # As exported, each figure is rounded half-up on its own, so the shown agency figures add up
     # to the shown case figure within half a penny per agency, plus half for the total.
-    exported = result.to_dict()["cases"][0]
+    exported = tp.to_dict(result)["cases"][0]
     rows = exported["by_agency"]
     for field, total in (
         ("pv_costs", "pv_costs"),

@@ -118,7 +118,7 @@ def test_undefined_figures_are_null(tmp_path):
         'amounts = { "2010-11" = "100" }\n',
         encoding="utf-8",
     )
-    exported = tp.appraise(tp.load(case)).to_dict()["cases"][0]
+    exported = tp.to_dict(tp.appraise(tp.load(case)))["cases"][0]
     assert exported["bcr"] is None and exported["fiscal_roi"] is None
     assert exported["vfm_category"] is None
     assert exported["payback_year"] is None and exported["payback_years"] is None

@@ -47,7 +47,7 @@ from .fields import (
 )
 from .toml_lines import FieldLines
 
-__all__ = ["PROGRAMME_FILE", "load_path", "read_case", "read_programme"]
+__all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_programme"]
 
 PROGRAMME_FILE = "programme.toml"
 MAX_YEARS = 1000
@@ -280,6 +280,29 @@ def read_programme(
         source=path,
     )
     return programme, seen
+
+
+@attrs.frozen
+class ProgrammeRead:
+    """``programme.toml`` as :func:`read_programme` read it, so that it is read only once.
+
+    ``result`` is what :func:`read_programme` returned (None if the file could not be read as
+    TOML) and ``problems`` what it found.
+    """
+
+    path: Path
+    result: tuple[Programme, dict[str, tuple[int | None, Any]]] | None
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, path: Path) -> ProgrammeRead:
+        problems: list[Problem] = []
+        result = read_programme(path, problems)
+        return cls(path, result, tuple(problems))
+
+    @property
+    def programme(self) -> Programme | None:
+        return self.result[0] if self.result is not None else None
 
 
 def read_case(
@@ -574,10 +597,13 @@ def load_path(
     *,
     categories: frozenset[str] | None = None,
     registered_agencies: Mapping[str, Agency] | None = None,
+    programme_read: ProgrammeRead | None = None,
 ) -> Programme:
     """Read a programme folder, its ``programme.toml``, or a single case file.
 
-    Raises :class:`InputError` listing every problem found in every file.
+    :param programme_read: the programme's ``programme.toml`` already read (by the pipeline,
+        which needs its plugins first), so that it is not read again.
+    :raises InputError: listing every problem found in every file.
     """
     path = Path(path)
     problems: list[Problem] = []
@@ -600,7 +626,11 @@ def load_path(
     programme: Programme | None = None
     agencies: dict[str, Agency] | None = None
     if programme_file.is_file():
-        read = read_programme(programme_file, problems)
+        if programme_read is not None and programme_read.path == programme_file:
+            read = programme_read.result
+            problems.extend(programme_read.problems)
+        else:
+            read = read_programme(programme_file, problems)
         if read is not None:
             programme = read[0]
             agencies = dict(registered_agencies or {})

@@ -17,14 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..errors import PluginError, TotalPlaceError
 from ..models import BenefitLine, BusinessCase, CostLine, Programme
 from ..periods import FinancialYear, parse_year
-from ..plugins import Rules
 from .adjustments import (
     BenefitAdjustments,
     CostAdjustment,
@@ -45,6 +44,9 @@ from .results import (
     Totals,
 )
 from .valuation import Valuation
+
+if TYPE_CHECKING:
+    from ..plugins import Rules
 
 __all__ = ["appraise", "appraise_programme", "vfm_category"]
 
@@ -75,7 +77,7 @@ def appraise(
     """
     programme = _programme_of(subject) if isinstance(subject, BusinessCase) else subject
     if rules is None:
-        from ..io import rules_for
+        from ..plugins import rules_for
 
         rules = rules_for(programme.plugins)
     return appraise_programme(
@@ -89,15 +91,11 @@ def appraise(
 
 
 def _programme_of(case: BusinessCase) -> Programme:
-    """The programme a case was read with (its settings, agencies and plugins), around it alone.
+    """A case on its own, with the default settings.
 
-    A case read from a file beside a ``programme.toml`` belongs to that programme; any other
-    case is appraised on its own with the default settings.
+    (:func:`totalplace_cases.appraise` first puts a case read beside a ``programme.toml`` in
+    that programme, with its settings, agencies and plugins.)
     """
-    if case.source is not None and (case.source.parent / "programme.toml").is_file():
-        from ..io import load
-
-        return attrs.evolve(load(case.source), cases=(case,))
     return Programme(id=case.id, name=case.title, cases=(case,))
 
 
@@ -351,20 +349,15 @@ def _real_amounts(context: CaseContext, line: CostLine | BenefitLine) -> dict:
 def _line_defaults(context: CaseContext, line: CostLine | BenefitLine) -> dict[str, Any]:
     """Defaults from rules plugins for fields the line leaves out; first plugin wins per field."""
     merged: dict[str, Any] = {}
-    for impl in context.rules._impls("totalplace_line_defaults"):
-        result = context.rules._call(
-            impl, "totalplace_line_defaults", {"line": line, "context": context}
-        )
-        if not result:
-            continue
-        if not isinstance(result, Mapping):
+    for answer in context.rules.call("totalplace_line_defaults", line=line, context=context):
+        if not isinstance(answer.value, Mapping):
             raise PluginError(
-                impl.plugin_name,
+                answer.plugin,
                 "totalplace_line_defaults",
-                f"expected a mapping of field to value, got {type(result).__name__}",
+                f"expected a mapping of field to value, got {type(answer.value).__name__}",
             )
-        for key, value in result.items():
-            merged.setdefault(key, (value, impl.plugin_name))
+        for key, value in answer.value.items():
+            merged.setdefault(key, (value, answer.plugin))
     return merged
 
 
@@ -454,7 +447,8 @@ def _fraction(value: Any, plugin: str) -> Decimal:
 
 
 def _valuation(context: CaseContext, line: BenefitLine) -> Valuation:
-    result = context.rules.call_first("totalplace_value_benefit", line=line, context=context)
+    answer = context.rules.call("totalplace_value_benefit", first=True, line=line, context=context)
+    result = answer.value if answer is not None else None
     if result is None:
         raise TotalPlaceError(
             f"case '{context.case.id}', benefit '{line.id}': no valuation rule could value "
@@ -490,9 +484,10 @@ def _resolve_shares(
         if agency is None and (label in known or not known):
             agency = label
         if agency is None:
-            agency = context.rules.call_first(
-                "totalplace_agency_for", label=label, line=line, context=context
+            answer = context.rules.call(
+                "totalplace_agency_for", first=True, label=label, line=line, context=context
             )
+            agency = answer.value if answer is not None else None
         if agency is None:
             missing.append(label)
         else:

@@ -2,8 +2,8 @@
 
 Amounts are exact :class:`~decimal.Decimal` values; ratios are floats; ``None`` marks a figure
 that is undefined (a BCR with no costs, a payback never reached). Rounding to the penny happens
-only when a result is shown or exported (:meth:`Appraisal.to_dict`, the reports).
-The field names match the JSON contract in ``docs/method.md``.
+only when a result is shown or exported (the reports; the JSON contract of ``docs/method.md`` is
+written by :mod:`totalplace_cases.reports.json`, whose field names these match).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 import attrs
 
-from ..money import money_str
 from ..periods import FinancialYear
 
 __all__ = [
@@ -183,112 +182,3 @@ class Appraisal:
             if case.id == case_id:
                 return case
         raise KeyError(case_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract: money as strings with two decimals, ratios as numbers."""
-        p = self.programme
-        return {
-            "programme": {
-                "id": p.id,
-                "name": p.name,
-                "price_base": _year(p.price_base),
-                "discount_base": _year(p.discount_base),
-                "schedule": p.schedule,
-                "parameters": [attrs.asdict(use) for use in p.parameters],
-                "notes": list(p.notes),
-            },
-            "cases": [_case_dict(case) for case in self.cases],
-            "totals": {
-                "pv_costs": _money(self.totals.pv_costs),
-                "pv_benefits": _money(self.totals.pv_benefits),
-                "npsv": _money(self.totals.npsv),
-                "bcr": self.totals.bcr,
-                "fiscal_roi": self.totals.fiscal_roi,
-                "vfm_category": self.totals.vfm_category,
-                "note": self.totals.note,
-            },
-        }
-
-
-def _money(amount: Decimal | None) -> str | None:
-    return None if amount is None else money_str(amount)
-
-
-def _year(year: FinancialYear | None) -> str | None:
-    return None if year is None else str(year)
-
-
-def _case_dict(case: CaseAppraisal) -> dict[str, Any]:
-    money_fields = (
-        "pv_costs", "pv_benefits", "pv_fiscal_cashable", "pv_fiscal_non_cashable", "net",
-        "pv_fiscal", "net_fiscal", "pv_realigned", "net_fiscal_after_realignment",
-    )  # fmt: skip
-    return {
-        "id": case.id,
-        "title": case.title,
-        "category": case.category,
-        "theme": case.theme,
-        "sponsor": case.sponsor,
-        "start": str(case.start),
-        "years": case.years,
-        "price_base": str(case.price_base),
-        "discount_base": str(case.discount_base),
-        "schedule": case.schedule,
-        "timing": case.timing,
-        "pv_costs": money_str(case.pv_costs),
-        "pv_costs_unadjusted": money_str(case.pv_costs_unadjusted),
-        "pv_benefits": money_str(case.pv_benefits),
-        "pv_fiscal": money_str(case.pv_fiscal),
-        "pv_fiscal_cashable": money_str(case.pv_fiscal_cashable),
-        "pv_fiscal_non_cashable": money_str(case.pv_fiscal_non_cashable),
-        "pv_economic": money_str(case.pv_economic),
-        "pv_social": money_str(case.pv_social),
-        "npsv": money_str(case.npsv),
-        "bcr": case.bcr,
-        "fiscal_roi": case.fiscal_roi,
-        "cashable_roi": case.cashable_roi,
-        "net_budget_impact": money_str(case.net_budget_impact),
-        "payback_year": _year(case.payback_year),
-        "payback_years": case.payback_years,
-        "vfm_category": case.vfm_category,
-        "by_agency": [
-            {"agency": row.agency, **{name: money_str(getattr(row, name)) for name in money_fields}}
-            for row in case.by_agency
-        ],
-        "flows": [
-            {
-                "year": str(flow.year),
-                "t": flow.t,
-                "discount_factor": float(flow.discount_factor),
-                "costs": money_str(flow.costs),
-                "costs_unadjusted": money_str(flow.costs_unadjusted),
-                "benefits": money_str(flow.benefits),
-                "fiscal": money_str(flow.fiscal),
-                "economic": money_str(flow.economic),
-                "social": money_str(flow.social),
-            }
-            for flow in case.flows
-        ],
-        "lines": [
-            {
-                "kind": line.kind,
-                "id": line.id,
-                "agency": line.agency,
-                "value_type": line.value_type,
-                "pv": money_str(line.pv),
-                "pv_unadjusted": money_str(line.pv_unadjusted),
-                "adjustments": {k: _plain(v) for k, v in line.adjustments.items()},
-            }
-            for line in case.lines
-        ],
-    }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, FinancialYear):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value

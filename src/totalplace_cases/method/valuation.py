@@ -14,10 +14,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import attrs
-
 from ..errors import TotalPlaceError
 from ..periods import FinancialYear
+from ..plugin import Valuation
 from .prices import rebase_with_indices
 
 if TYPE_CHECKING:
@@ -29,20 +28,6 @@ __all__ = ["Valuation", "standard_valuation", "unit_cost_at_price_base", "unit_c
 
 #: A financial year's share of its starting calendar year (April to December) and of the next.
 _FIRST_SHARE, _SECOND_SHARE = Decimal("0.75"), Decimal("0.25")
-
-
-@attrs.frozen
-class Valuation:
-    """A benefit line's gross value by year before adjustments, and how it splits.
-
-    :ivar gross: financial year -> value in real terms at the case's price base.
-    :ivar shares: ``(agency id, fraction)`` pairs adding to 1, or empty for the line's agency.
-    :ivar basis: how the value was obtained, for the evidence trail.
-    """
-
-    gross: dict[FinancialYear, Decimal]
-    shares: tuple[tuple[str, Decimal], ...] = ()
-    basis: str = ""
 
 
 def standard_valuation(line: BenefitLine, context: CaseContext) -> Valuation | None:

@@ -2,33 +2,20 @@
 
 The library's own formats (``table``, ``markdown``, ``json``) are registered by the built-in
 plugin :mod:`totalplace_cases.rules.exporters`, the same way a plugin adds its own.
+:class:`OutputFormat` is defined in :mod:`totalplace_cases.plugin` and exported here too.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
-
-import attrs
+from collections.abc import Sequence
 
 from ..method.results import Appraisal
-from .evidence import EvidenceTable
+from ..plugin import EvidenceTable, OutputFormat, Renderer
+from .json import render_json
 from .summary import render_text
 from .tables import render_rows
 
-__all__ = ["OutputFormat", "render_json", "render_markdown", "render_table"]
-
-Renderer = Callable[[Appraisal, Sequence[EvidenceTable]], str]
-
-
-@attrs.frozen
-class OutputFormat:
-    """A way to write an appraisal out: ``render(appraisal, evidence_tables) -> text``."""
-
-    name: str
-    render: Renderer
-    description: str = ""
-    extension: str = ".txt"
+__all__ = ["OutputFormat", "Renderer", "render_json", "render_markdown", "render_table"]
 
 
 def _evidence_text(tables: Sequence[EvidenceTable], fmt: str) -> list[str]:
@@ -48,10 +35,3 @@ def render_table(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -
 def render_markdown(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -> str:
     """The same tables as GitHub-flavoured Markdown."""
     return render_text(appraisal, extra=_evidence_text(evidence, "github"), fmt="github")
-
-
-def render_json(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -> str:
-    """The JSON contract (see docs/method.md), with any plugin tables under evidence_tables."""
-    data = appraisal.to_dict()
-    data["evidence_tables"] = [t.to_dict() for t in evidence]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -6,8 +6,7 @@ Kent counted its spend in three groups: public realm (transport, coastal barrier
 
 from __future__ import annotations
 
-from ..models import Category, Theme
-from ..pluginmarker import hookimpl
+from ..plugin import Category, Theme, hookimpl
 
 CATEGORIES = (
     Category(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import Problem, TotalPlaceError
 from ..method.valuation import unit_cost_value
-from ..pluginmarker import hookimpl
+from ..plugin import hookimpl
 from ..registry import unit_cost_hint
 
 
@@ -46,7 +46,7 @@ def totalplace_validate_case(case, programme, rules):
     for index, cost in enumerate(case.costs):
         if cost.project_types:
             if types_table is None:
-                types_table = rules.registry.get("table", settings.optimism_bias_table)
+                types_table = rules.registry.find_table(settings.optimism_bias_table)
             known = {row["project_type"] for row in types_table.rows} if types_table else set()
             for name in cost.project_types:
                 if name not in known:
@@ -61,7 +61,7 @@ def totalplace_validate_case(case, programme, rules):
             if line.confidence is None:
                 continue
             if grades_table is None:
-                grades_table = rules.registry.get("table", settings.confidence_table)
+                grades_table = rules.registry.find_table(settings.confidence_table)
             grades = {int(row["grade"]) for row in grades_table.rows} if grades_table else set()
             if line.confidence not in grades:
                 problems.append(
@@ -72,7 +72,7 @@ def totalplace_validate_case(case, programme, rules):
                     )
                 )
     for index, line in enumerate(case.benefits):
-        unit = rules.registry.get("unit_cost", line.unit_cost) if line.unit_cost else None
+        unit = rules.registry.unit_cost(line.unit_cost) if line.unit_cost else None
         if line.unit_cost and unit is None:
             problems.append(
                 Problem(
@@ -88,9 +88,9 @@ def totalplace_validate_case(case, programme, rules):
                     problems.append(Problem(str(exc), field=f"benefits[{index}].volumes"))
                     break
     own_rules = [
-        impl
-        for impl in rules.pm.hook.totalplace_value_benefit.get_hookimpls()
-        if impl.plugin_name != "builtin-valuation"
+        name
+        for name in rules.implementers("totalplace_value_benefit")
+        if name != "builtin-valuation"
     ]
     if not own_rules:  # only the standard rule: volumes need a unit to be valued
         for index, line in enumerate(case.benefits):
@@ -110,7 +110,7 @@ def _deflator_problems(case, programme, rules) -> list[Problem]:
     """Price bases and nominal years the deflator must cover, checked before appraising."""
     from ..method.prices import deflator_from_table
 
-    table = rules.registry.get("table", programme.settings.deflator)
+    table = rules.registry.find_table(programme.settings.deflator)
     if table is None:
         return []  # reported against [settings] already
     deflator = deflator_from_table(table, programme.settings.deflator_projection)
@@ -129,7 +129,7 @@ def _deflator_problems(case, programme, rules) -> list[Problem]:
                 needed += [(f"{kind}[{index}].prices", base)] if years else []
     problems, seen = [], set()
     for index, line in enumerate(case.benefits):  # a unit cost is uprated from its price year
-        unit = rules.registry.get("unit_cost", line.unit_cost) if line.unit_cost else None
+        unit = rules.registry.unit_cost(line.unit_cost) if line.unit_cost else None
         field = f"benefits[{index}].unit_cost"
         if unit is None or unit.price_year == base:
             continue

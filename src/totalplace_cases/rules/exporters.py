@@ -1,9 +1,13 @@
-"""Built-in plugin: the library's own output formats (table, markdown, json)."""
+"""Built-in plugin: the library's own output formats (table, markdown, json).
+
+Written as any plugin is, against :mod:`totalplace_cases.plugin`.
+"""
 
 from __future__ import annotations
 
-from ..pluginmarker import hookimpl
-from ..reports.formats import OutputFormat, render_json, render_markdown, render_table
+from ..plugin import OutputFormat, hookimpl
+from ..reports.formats import render_markdown, render_table
+from ..reports.json import render_json
 
 
 @hookimpl

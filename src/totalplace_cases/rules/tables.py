@@ -7,7 +7,7 @@ DfT value-for-money thresholds and HM Treasury's GDP deflator, each with its sou
 from __future__ import annotations
 
 from ..parameters import builtin_tables
-from ..pluginmarker import hookimpl
+from ..plugin import hookimpl
 
 
 @hookimpl

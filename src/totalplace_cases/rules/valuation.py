@@ -7,7 +7,7 @@ tried first; this one values every line that gives amounts, a unit value or a un
 from __future__ import annotations
 
 from ..method.valuation import standard_valuation
-from ..pluginmarker import hookimpl
+from ..plugin import hookimpl
 
 
 @hookimpl(trylast=True)

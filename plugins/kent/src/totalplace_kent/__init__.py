@@ -19,8 +19,7 @@ import tomllib
 from decimal import Decimal
 from importlib import resources
 
-from totalplace_cases import Agency, CostLine, Theme, hookimpl
-from totalplace_cases.reports.evidence import EvidenceTable
+from totalplace_cases.plugin import Agency, CostLine, EvidenceTable, Theme, hookimpl
 
 __version__ = "0.1.0"
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from totalplace_cases import hookimpl, parse_year
-from totalplace_cases.registry import UnitCost
+from totalplace_cases.plugin import UnitCost, hookimpl, parse_year
 
 from .entries import UcdEntry, components, load_entries, split_checks
 

@@ -1,0 +1,271 @@
+"""One path from files to figures: the programme, its plugins, its cases, the appraisal, the output.
+
+Every command and the Python API (:func:`totalplace_cases.load`,
+:func:`totalplace_cases.appraise`) go through here, in this order and once each:
+
+1. find ``programme.toml`` for a path (a programme folder, the file itself, or a case file
+   beside it) and read it, once;
+2. load the plugins: the built-in ones, the installed ones, the local ones the programme names
+   (``plugins = [...]``, each checked to exist) and any given (``--plugin``);
+3. read the case files against what the plugins registered, and run every validation rule, so
+   that ``validate`` finds everything ``appraise`` would;
+4. hand the plugin host to the appraisal (:mod:`totalplace_cases.method`), then to the output
+   format that writes the result.
+
+The method never reads files and the readers never appraise: this module is the only place that
+knows the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import attrs
+
+from .errors import InputError, PluginError, Problem, TotalPlaceError
+from .io.casefile import PROGRAMME_FILE, ProgrammeRead, load_path
+from .io.fields import parse_path
+from .io.toml_lines import FieldLines
+from .method.appraisal import appraise as appraise_with
+from .method.results import Appraisal
+from .models import BusinessCase, Programme
+from .periods import FinancialYear
+from .plugins import Rules, rules_for
+from .reports.evidence import collect_evidence
+
+__all__ = [
+    "SETTINGS_TABLES",
+    "Loaded",
+    "appraise",
+    "load",
+    "load_programme",
+    "local_plugins",
+    "plugin_host",
+    "programme_file",
+    "render",
+]
+
+#: The [settings] that name a parameter table, and the kind of table each must name.
+SETTINGS_TABLES = {
+    "schedule": "discount-schedule",
+    "confidence_table": "confidence-grade",
+    "optimism_bias_table": "optimism-bias",
+    "vfm_table": "vfm-thresholds",
+    "deflator": "deflator",
+}
+
+
+@attrs.frozen
+class Loaded:
+    """A programme read and validated, with the plugin host it was checked against."""
+
+    programme: Programme
+    rules: Rules
+
+
+def programme_file(path: Path | str) -> Path:
+    """The ``programme.toml`` that governs ``path``: a folder's, the file itself, or a case's.
+
+    The file need not exist (a lone case file has none).
+    """
+    path = Path(path)
+    if path.is_dir():
+        return path / PROGRAMME_FILE
+    if path.name == PROGRAMME_FILE:
+        return path
+    return path.parent / PROGRAMME_FILE
+
+
+def _read_programme(path: Path | str | None) -> ProgrammeRead | None:
+    """Step 1: ``programme.toml`` for ``path``, read once; None when there is none."""
+    if path is None:
+        return None
+    file = programme_file(path)
+    return ProgrammeRead.of(file) if file.is_file() else None
+
+
+def _plugin_paths(
+    read: ProgrammeRead | None, given: Iterable[str | Path]
+) -> tuple[list[str], list[Problem]]:
+    """The local plugins to load, absolute: the programme's, then ``given``."""
+    named = read.programme.plugins if read is not None and read.programme is not None else ()
+    local = [*named, *(str(Path(entry).resolve()) for entry in given)]
+    return list(dict.fromkeys(local)), []
+
+
+def local_plugins(path: Path | str | None, plugins: Iterable[str | Path] = ()) -> list[str]:
+    """The local plugins for ``path``'s programme (``plugins = [...]``) and ``plugins``,
+    as absolute paths.
+
+    :raises InputError: when one of them names no file or folder.
+    """
+    local, problems = _plugin_paths(_read_programme(path), plugins)
+    if problems:
+        raise InputError(problems)
+    return local
+
+
+def plugin_host(
+    path: Path | str | None = None, *, plugins: Iterable[str | Path] = (), strict: bool = False
+) -> Rules:
+    """Steps 1-2 only: the plugins a programme (or none) and ``plugins`` give, loaded once.
+
+    For commands that need the plugins but not the cases (``totalplace plugins``, ``new-case``).
+
+    :raises InputError: when a local plugin path names nothing.
+    """
+    return rules_for(local_plugins(path, plugins), strict=strict)
+
+
+def load_programme(
+    path: Path | str,
+    *,
+    plugins: Iterable[str | Path] = (),
+    rules: Rules | None = None,
+    strict: bool = False,
+    on_plugins: Callable[[Rules], object] | None = None,
+) -> Loaded:
+    """Steps 1-3: read ``path`` (a programme folder, its ``programme.toml`` or a case file),
+    load its plugins, and validate every case.
+
+    :param plugins: extra local plugin files or folders (as ``--plugin`` gives).
+    :param rules: an already loaded plugin host to use instead of loading the plugins.
+    :param strict: a plugin that fails to load is an error, not a warning.
+    :param on_plugins: called with the plugin host once the plugins are loaded, before the
+        cases are read (the command prints the plugins that failed to load, which may be why
+        a case does not validate).
+    :raises InputError: listing every problem in every file.
+    :raises PluginError: when a plugin answers badly or fails (under ``strict``, to load).
+    """
+    read = _read_programme(path)
+    local, problems = _plugin_paths(read, plugins)
+    if problems:
+        raise InputError(problems)
+    if rules is None:
+        rules = rules_for(local, strict=strict)
+    if on_plugins is not None:
+        on_plugins(rules)
+    registry = rules.registry
+    programme = load_path(
+        path,
+        categories=frozenset(registry.categories()),
+        registered_agencies=dict(registry.agencies()),
+        programme_read=read,
+    )
+    problems = _settings_problems(programme, rules)
+    for case in programme.cases:
+        for answer in rules.call(
+            "totalplace_validate_case", case=case, programme=programme, rules=rules
+        ):
+            found = answer.value
+            for problem in [found] if isinstance(found, Problem) else found:
+                if not isinstance(problem, Problem):
+                    raise PluginError(
+                        answer.plugin,
+                        "totalplace_validate_case",
+                        f"expected None or a list of Problem objects, got {problem!r}",
+                    )
+                problems.append(_locate(problem, case.source))
+    if problems:
+        raise InputError(problems)
+    # Remember every local plugin used, so that appraising the programme later loads them too.
+    return Loaded(attrs.evolve(programme, plugins=tuple(local)), rules)
+
+
+def load(
+    path: Path | str,
+    *,
+    plugins: Iterable[str | Path] = (),
+    rules: Rules | None = None,
+    strict: bool = False,
+) -> Programme:
+    """Read a programme folder or a single case file into a :class:`Programme`.
+
+    The public ``totalplace_cases.load``; see :func:`load_programme`.
+    """
+    return load_programme(path, plugins=plugins, rules=rules, strict=strict).programme
+
+
+def appraise(
+    subject: Programme | BusinessCase,
+    *,
+    rules: Rules | None = None,
+    schedule: str | None = None,
+    price_base: FinancialYear | str | None = None,
+    discount_base: FinancialYear | str | None = None,
+    timing: str | None = None,
+) -> Appraisal:
+    """Step 4: appraise a programme (every case) or a single business case.
+
+    A case read from a file beside a ``programme.toml`` is appraised in that programme (its
+    settings, agencies and plugins); any other case on its own with the default settings.
+
+    :param rules: the plugin host; by default the one for the programme's own plugins.
+    :param schedule: a discount schedule to use for every case instead of each case's own.
+    :param price_base: report every case in this year's prices.
+    :param discount_base: discount every case to this year.
+    :param timing: ``"start"`` (default) or ``"mid"``-year discounting.
+    :raises TotalPlaceError: when a figure cannot be computed (the message says why); no
+        partial result is returned.
+    """
+    if isinstance(subject, BusinessCase):
+        subject = _programme_of(subject)
+    return appraise_with(
+        subject,
+        rules=rules,
+        schedule=schedule,
+        price_base=price_base,
+        discount_base=discount_base,
+        timing=timing,
+    )
+
+
+def render(appraisal: Appraisal, programme: Programme, rules: Rules, fmt: str) -> str:
+    """Step 5: the appraisal, with the plugins' evidence tables, in the output format ``fmt``.
+
+    :raises TotalPlaceError: for a format no plugin registered (listing those that are).
+    """
+    formats = rules.registry.formats()
+    if fmt not in formats:
+        raise TotalPlaceError(f"unknown format '{fmt}'; choose from {', '.join(sorted(formats))}")
+    evidence = collect_evidence(rules, appraisal, programme)
+    return rules.render(formats[fmt], appraisal, evidence)
+
+
+def _programme_of(case: BusinessCase) -> Programme:
+    """The programme a case was read with (its settings, agencies and plugins), around it alone.
+
+    A case read from a file beside a ``programme.toml`` belongs to that programme; any other
+    case is appraised on its own with the default settings.
+    """
+    if case.source is not None and programme_file(case.source).is_file():
+        return attrs.evolve(load(case.source), cases=(case,))
+    return Programme(id=case.id, name=case.title, cases=(case,))
+
+
+def _settings_problems(programme: Programme, rules: Rules) -> list[Problem]:
+    """A [settings] entry naming a table that no loaded plugin registered."""
+    problems = []
+    for key, kind in SETTINGS_TABLES.items():
+        name = getattr(programme.settings, key)
+        try:
+            rules.table(name, kind)
+        except TotalPlaceError as exc:
+            problem = Problem(str(exc), field=f"settings.{key}")
+            problems.append(_locate(problem, programme.source))
+    return problems
+
+
+def _locate(problem: Problem, source: Path | None) -> Problem:
+    """Give a rule's problem the file it is about and, from its field path, the line."""
+    if problem.file is not None or source is None:
+        return problem
+    line = problem.line
+    if line is None and problem.field:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        line = FieldLines(text).line_of(parse_path(problem.field))
+    return attrs.evolve(problem, file=source, line=line)

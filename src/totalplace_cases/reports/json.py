@@ -1,0 +1,178 @@
+"""The JSON contract (docs/method.md, section 13), written in one place.
+
+Every value that reaches JSON goes through this module, under one policy for numbers:
+
+- a :class:`~decimal.Decimal` is written as a **string**: an amount of money with two decimals,
+  rounded half-up (``"8480099.75"``, :func:`~totalplace_cases.money.money_str`), any other
+  Decimal as its exact text (``"0.125"``, e.g. a cell of a plugin's evidence table);
+- the contract's **numbers** are named field by field: ratios (``bcr``, ``fiscal_roi``...,
+  already floats in the results), discount factors and the fractions of a line's adjustments
+  (``optimism_bias``, ``deadweight``, split shares), each written as the nearest float;
+- years are strings (``"2010-11"``), an undefined figure is ``null``.
+
+A Decimal that no rule above covers is refused when the JSON is written (:func:`dumps`), so a
+new field cannot leak a number in a form the contract does not name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..method.results import Appraisal, CaseAppraisal
+from ..money import money_str
+from ..periods import FinancialYear
+from ..plugin import EvidenceTable
+
+__all__ = ["dumps", "evidence_to_dict", "render_json", "to_dict"]
+
+#: The by-agency figures, each a money string.
+AGENCY_MONEY = (
+    "pv_costs", "pv_benefits", "pv_fiscal_cashable", "pv_fiscal_non_cashable", "net",
+    "pv_fiscal", "net_fiscal", "pv_realigned", "net_fiscal_after_realignment",
+)  # fmt: skip
+#: The case figures, each a money string.
+CASE_MONEY = (
+    "pv_costs", "pv_costs_unadjusted", "pv_benefits", "pv_fiscal", "pv_fiscal_cashable",
+    "pv_fiscal_non_cashable", "pv_economic", "pv_social", "npsv",
+)  # fmt: skip
+#: The yearly flows, each a money string.
+FLOW_MONEY = ("costs", "costs_unadjusted", "benefits", "fiscal", "economic", "social")
+
+
+def money(amount: Decimal | None) -> str | None:
+    """Money as the contract writes it: a string with two decimals, or null."""
+    return None if amount is None else money_str(amount)
+
+
+def number(value: Decimal | float | None) -> float | None:
+    """A figure the contract writes as a number (a ratio, a factor, a fraction), or null."""
+    return None if value is None else float(value)
+
+
+def year(value: FinancialYear | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def exact(value: Any) -> Any:
+    """A cell as JSON holds it: a Decimal as its exact text ("240", "0.125"), else as given."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _adjustment(value: Any) -> Any:
+    """A line's adjustment: fractions (and split shares) as numbers, years as text."""
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, FinancialYear):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: _adjustment(v) for k, v in value.items()}
+    return value
+
+
+def _case(case: CaseAppraisal) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "title": case.title,
+        "category": case.category,
+        "theme": case.theme,
+        "sponsor": case.sponsor,
+        "start": str(case.start),
+        "years": case.years,
+        "price_base": str(case.price_base),
+        "discount_base": str(case.discount_base),
+        "schedule": case.schedule,
+        "timing": case.timing,
+        **{name: money(getattr(case, name)) for name in CASE_MONEY},
+        "bcr": case.bcr,
+        "fiscal_roi": case.fiscal_roi,
+        "cashable_roi": case.cashable_roi,
+        "net_budget_impact": money(case.net_budget_impact),
+        "payback_year": year(case.payback_year),
+        "payback_years": case.payback_years,
+        "vfm_category": case.vfm_category,
+        "by_agency": [
+            {"agency": row.agency, **{name: money(getattr(row, name)) for name in AGENCY_MONEY}}
+            for row in case.by_agency
+        ],
+        "flows": [
+            {
+                "year": str(flow.year),
+                "t": flow.t,
+                "discount_factor": number(flow.discount_factor),
+                **{name: money(getattr(flow, name)) for name in FLOW_MONEY},
+            }
+            for flow in case.flows
+        ],
+        "lines": [
+            {
+                "kind": line.kind,
+                "id": line.id,
+                "agency": line.agency,
+                "value_type": line.value_type,
+                "pv": money(line.pv),
+                "pv_unadjusted": money(line.pv_unadjusted),
+                "adjustments": {k: _adjustment(v) for k, v in line.adjustments.items()},
+            }
+            for line in case.lines
+        ],
+    }
+
+
+def to_dict(appraisal: Appraisal) -> dict[str, Any]:
+    """An appraisal as the JSON contract's object (without ``evidence_tables``)."""
+    p = appraisal.programme
+    totals = appraisal.totals
+    return {
+        "programme": {
+            "id": p.id,
+            "name": p.name,
+            "price_base": year(p.price_base),
+            "discount_base": year(p.discount_base),
+            "schedule": p.schedule,
+            "parameters": [attrs.asdict(use) for use in p.parameters],
+            "notes": list(p.notes),
+        },
+        "cases": [_case(case) for case in appraisal.cases],
+        "totals": {
+            "pv_costs": money(totals.pv_costs),
+            "pv_benefits": money(totals.pv_benefits),
+            "npsv": money(totals.npsv),
+            "bcr": totals.bcr,
+            "fiscal_roi": totals.fiscal_roi,
+            "vfm_category": totals.vfm_category,
+            "note": totals.note,
+        },
+    }
+
+
+def evidence_to_dict(table: EvidenceTable) -> dict[str, Any]:
+    """A plugin's evidence table: title, the plugin that added it, headers, rows and notes."""
+    return {
+        "title": table.title,
+        "plugin": table.plugin,
+        "headers": list(table.headers),
+        "rows": [[exact(cell) for cell in row] for row in table.rows],
+        "notes": table.notes,
+    }
+
+
+def _refuse(value: Any) -> Any:
+    kind = "a Decimal" if isinstance(value, Decimal) else type(value).__name__
+    raise TypeError(f"{kind} has no JSON form in the contract: {value!r}")
+
+
+def dumps(data: Any) -> str:
+    """JSON text, indented, UTF-8 as is; a value the policy above does not cover is refused."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_refuse) + "\n"
+
+
+def render_json(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -> str:
+    """The JSON contract, with any plugin tables under ``evidence_tables``."""
+    data = to_dict(appraisal)
+    data["evidence_tables"] = [evidence_to_dict(t) for t in evidence]
+    return dumps(data)

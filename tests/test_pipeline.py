@@ -1,0 +1,110 @@
+"""One path from files to figures: the command and the Python API go through the pipeline.
+
+- ``programme.toml`` is read once per command (counted with an audit hook on ``open`` in a
+  fresh interpreter, so nothing cached by another test hides a read);
+- ``totalplace_cases.load`` and ``appraise`` are the pipeline's, and give what the command
+  gives.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import totalplace_cases as tp
+from totalplace_cases import pipeline
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+KENT = REPO_ROOT / "cases" / "kent"
+
+COUNT_OPENS = """\
+import sys
+opened = []
+def audit(event, args):
+    if event == "open" and str(args[0]).endswith("programme.toml"):
+        opened.append(str(args[0]))
+sys.addaudithook(audit)
+{body}
+print("OPENED", len(opened), file=sys.stderr)
+"""
+
+
+def opens_of_programme_toml(body: str) -> tuple[int, subprocess.CompletedProcess[str]]:
+    code = COUNT_OPENS.format(body=textwrap.dedent(body))
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120
+    )
+    line = [x for x in run.stderr.splitlines() if x.startswith("OPENED ")]
+    assert line, run.stderr
+    return int(line[-1].split()[1]), run
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "cases/kent"],
+        ["appraise", "cases/kent", "--format", "json"],
+        ["plugins", "cases/kent"],
+        ["appraise", "cases/kent/kent-margate-task-force.toml"],
+    ],
+)
+def test_each_command_reads_programme_toml_once(command):
+    count, run = opens_of_programme_toml(
+        f"""
+        from totalplace_cases.cli import main
+        try:
+            main({command!r})
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+        """
+    )
+    assert count == 1, run.stderr
+
+
+def test_the_python_api_reads_programme_toml_once_to_load_and_appraise():
+    count, run = opens_of_programme_toml(
+        """
+        import totalplace_cases as tp
+        tp.appraise(tp.load("cases/kent"))
+        """
+    )
+    assert count == 1, run.stderr
+
+
+def test_load_and_appraise_are_the_pipelines():
+    assert tp.load is pipeline.load
+    assert tp.appraise is pipeline.appraise
+
+
+def test_the_python_api_gives_what_the_command_gives(invoke):
+    shown = invoke("appraise", KENT, "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    data = tp.to_dict(tp.appraise(tp.load(KENT)))
+    expected = json.loads(shown.stdout)
+    del expected["evidence_tables"]  # added by the output format, not by to_dict
+    assert data == expected
+
+
+def test_a_case_appraised_alone_keeps_its_programme_and_plugins():
+    # The Margate case cites ucd: unit costs and names Kent's agencies, which only the
+    # programme's plugins provide.
+    case = tp.load(KENT / "kent-margate-task-force.toml").cases[0]
+    result = tp.appraise(case)
+    assert [c.id for c in result.cases] == ["kent-margate-task-force"]
+    assert result.programme.id == "kent-total-place"
+
+
+# -- plugins that fail ---------------------------------------------------------------------------
+
+
+def test_a_plugin_that_exists_but_fails_to_import_is_still_a_warning(invoke, tmp_path):
+    broken = tmp_path / "broken.py"
+    broken.write_text("import totalplace_no_such_module\n", encoding="utf-8")
+    result = invoke("validate", KENT, "--plugin", broken)
+    assert result.exit_code == 0
+    assert "warning: plugin 'broken': ModuleNotFoundError" in result.stderr
