@@ -9,7 +9,8 @@ another through a third module is caught as well as a direct import.
   ``io/``, ``reports/``, the ``pipeline`` or the ``cli``;
 - the ``registry`` imports no ``reports`` (the types plugins register live in
   ``totalplace_cases.plugin``);
-- the public ``plugin`` module and the plugin host import no ``io/`` or ``reports/`` either.
+- the public ``plugin`` module, the plugin host and the answer checks import no ``io/`` or
+  ``reports/`` either.
 """
 
 from __future__ import annotations
@@ -124,7 +125,9 @@ def test_the_method_imports_no_reader_report_pipeline_or_cli(module):
     assert offending(module, ("io", "reports", "pipeline", "cli")) == []
 
 
-@pytest.mark.parametrize("module", ["registry", "plugin", "plugins", "hookspecs", "pluginmarker"])
+@pytest.mark.parametrize(
+    "module", ["registry", "plugin", "plugins", "answers", "hookspecs", "pluginmarker"]
+)
 def test_the_plugin_system_imports_no_reader_or_report(module):
     assert offending(f"{PACKAGE}.{module}", ("io", "reports", "pipeline", "cli")) == []
 
@@ -132,5 +135,5 @@ def test_the_plugin_system_imports_no_reader_or_report(module):
 def test_every_layer_checked_exists():
     # A renamed module would make the checks above vacuous.
     assert len(METHOD_MODULES) >= 8
-    for name in ("registry", "plugin", "plugins", "pipeline", "reports.json"):
+    for name in ("registry", "plugin", "plugins", "answers", "pipeline", "reports.json"):
         assert f"{PACKAGE}.{name}" in MODULES

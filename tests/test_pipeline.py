@@ -2,6 +2,7 @@
 
 - ``programme.toml`` is read once per command (counted with an audit hook on ``open`` in a
   fresh interpreter, so nothing cached by another test hides a read);
+- a plugin path that names nothing is an input error naming the file and line;
 - ``totalplace_cases.load`` and ``appraise`` are the pipeline's, and give what the command
   gives.
 """
@@ -99,7 +100,64 @@ def test_a_case_appraised_alone_keeps_its_programme_and_plugins():
     assert result.programme.id == "kent-total-place"
 
 
-# -- plugins that fail ---------------------------------------------------------------------------
+# -- plugin paths that name nothing -------------------------------------------------------------
+
+PROGRAMME = """\
+[programme]
+id = "p"
+name = "P"
+plugins = [
+  "rules/housing.py",
+]
+"""
+
+
+@pytest.fixture
+def missing_plugin(tmp_path) -> Path:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "programme.toml").write_text(PROGRAMME, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["validate", "appraise", "plugins"])
+def test_a_plugin_path_in_programme_toml_that_names_nothing_is_an_input_error(
+    command, missing_plugin
+):
+    run = subprocess.run(
+        [sys.executable, "-m", "totalplace_cases", command, str(missing_plugin)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert run.stderr == (
+        "error: 1 problem found:\n"
+        f"  {missing_plugin / 'programme.toml'}:4: programme.plugins[0]: no plugin file or "
+        f"folder at {(missing_plugin / 'rules' / 'housing.py').resolve()}\n"
+    )
+
+
+def test_the_python_api_reports_a_missing_plugin_path_the_same_way(missing_plugin):
+    with pytest.raises(tp.InputError) as caught:
+        tp.load(missing_plugin)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == (
+        missing_plugin / "programme.toml",
+        4,
+        "programme.plugins[0]",
+    )
+
+
+def test_a_plugin_given_to_load_that_names_nothing_is_an_input_error(tmp_path):
+    with pytest.raises(tp.InputError, match=r"plugins: no plugin file or folder at .*nope\.py"):
+        tp.load(KENT, plugins=[tmp_path / "nope.py"])
+
+
+def test_a_plugin_option_that_names_nothing_exits_2(invoke, tmp_path):
+    result = invoke("validate", KENT, "--plugin", tmp_path / "nope.py")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
 
 
 def test_a_plugin_that_exists_but_fails_to_import_is_still_a_warning(invoke, tmp_path):

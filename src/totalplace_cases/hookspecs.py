@@ -2,7 +2,8 @@
 
 A plugin is a module (or object) with functions marked ``@totalplace_cases.plugin.hookimpl`` and
 named after these specs; every class the hooks below receive or return is exported by
-:mod:`totalplace_cases.plugin`. The library's own rules are plugins too (see
+:mod:`totalplace_cases.plugin`, and the host checks each answer against what its spec says
+(:mod:`totalplace_cases.answers`). The library's own rules are plugins too (see
 :mod:`totalplace_cases.rules`), registered the same way as a programme office's.
 
 Registry hooks receive a ``register`` callback owned by the host. The plugin calls it once per

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import attrs
 
-from .errors import InputError, PluginError, Problem, TotalPlaceError
+from .errors import InputError, Problem, TotalPlaceError
 from .io.casefile import PROGRAMME_FILE, ProgrammeRead, load_path
 from .io.fields import parse_path
 from .io.toml_lines import FieldLines
@@ -88,10 +88,36 @@ def _read_programme(path: Path | str | None) -> ProgrammeRead | None:
 def _plugin_paths(
     read: ProgrammeRead | None, given: Iterable[str | Path]
 ) -> tuple[list[str], list[Problem]]:
-    """The local plugins to load, absolute: the programme's, then ``given``."""
+    """The local plugins to load, absolute: the programme's, then ``given``.
+
+    A path that names no file or folder is an input problem, with the file and line of the
+    programme entry that names it (a plugin that exists but fails to import is the host's to
+    report, as a warning unless ``strict``).
+    """
+    local: list[str] = []
+    problems: list[Problem] = []
     named = read.programme.plugins if read is not None and read.programme is not None else ()
-    local = [*named, *(str(Path(entry).resolve()) for entry in given)]
-    return list(dict.fromkeys(local)), []
+    lines = None
+    for index, entry in enumerate(named):
+        if not Path(entry).exists():
+            if lines is None:
+                lines = FieldLines(read.path.read_text(encoding="utf-8"))
+            field = f"programme.plugins[{index}]"
+            problems.append(
+                Problem(
+                    f"no plugin file or folder at {entry}",
+                    file=read.path,
+                    line=lines.line_of(parse_path(field)),
+                    field=field,
+                )
+            )
+        local.append(entry)
+    for entry in given:
+        resolved = Path(entry).resolve()
+        if not resolved.exists():
+            problems.append(Problem(f"no plugin file or folder at {resolved}", field="plugins"))
+        local.append(str(resolved))
+    return list(dict.fromkeys(local)), problems
 
 
 def local_plugins(path: Path | str | None, plugins: Iterable[str | Path] = ()) -> list[str]:
@@ -158,15 +184,7 @@ def load_programme(
         for answer in rules.call(
             "totalplace_validate_case", case=case, programme=programme, rules=rules
         ):
-            found = answer.value
-            for problem in [found] if isinstance(found, Problem) else found:
-                if not isinstance(problem, Problem):
-                    raise PluginError(
-                        answer.plugin,
-                        "totalplace_validate_case",
-                        f"expected None or a list of Problem objects, got {problem!r}",
-                    )
-                problems.append(_locate(problem, case.source))
+            problems.extend(_locate(problem, case.source) for problem in answer.value)
     if problems:
         raise InputError(problems)
     # Remember every local plugin used, so that appraising the programme later loads them too.

@@ -8,8 +8,9 @@ or on the command line (``--plugin PATH``).
 A plugin that fails to import, implements a hook that does not exist (a misspelt name), wraps a
 hook (``wrapper=True``/``hookwrapper=True``, which the host does not run) or registers a bad
 entry is reported with its name, the hook and what is wrong, and the others carry on (unless
-``strict``). At run time every hook is called through :meth:`Rules.call`, which names the plugin
-in any error. Environment switches:
+``strict``). At run time every hook is called through :meth:`Rules.call`, which checks each
+answer against the hook's contract (:mod:`totalplace_cases.answers`) and names the plugin in any
+error. Environment switches:
 
 - ``TOTALPLACE_DISABLE_AUTOLOAD=1``: do not load installed entry points;
 - ``TOTALPLACE_BLOCK_PLUGINS=name,name``: never load or run these plugins;
@@ -35,6 +36,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from .answers import BadAnswer, check_answer
 from .errors import PluginError, TotalPlaceError
 from .parameters import ParameterTable
 from .plugin import EvidenceTable, OutputFormat
@@ -107,8 +109,9 @@ class Answer:
 class Rules:
     """The plugin host: the loaded plugins and what they registered.
 
-    Build one with :func:`load_rules`. Every hook is called through :meth:`call`, which names
-    the plugin and hook in any error; an output format's renderer runs through :meth:`render`.
+    Build one with :func:`load_rules`. Every hook is called through :meth:`call`, which checks
+    each answer against the hook's contract and names the plugin and hook in any error; an
+    output format's renderer runs through :meth:`render`.
     """
 
     pm: pluggy.PluginManager
@@ -130,7 +133,8 @@ class Rules:
         :param first: stop at the first plugin that answers something other than None and
             return its :class:`Answer` (None if no plugin answers); otherwise call every
             implementation and return the :class:`Answer` of each that answered.
-        :raises PluginError: naming the plugin and the hook, when an implementation raises.
+        :raises PluginError: naming the plugin and the hook, when an implementation raises or
+            answers something the hook's contract does not allow.
         """
         answers = []
         for impl in self._impls(hook):
@@ -179,7 +183,7 @@ class Rules:
         return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
 
     def _run(self, impl: pluggy.HookImpl, hook: str, kwargs: dict[str, Any]) -> Any:
-        """One implementation, isolated: its exception becomes a PluginError."""
+        """One implementation, isolated: its exception or bad answer becomes a PluginError."""
         if self.trace:
             print(f"[totalplace] {impl.plugin_name}.{hook}({', '.join(kwargs)})", file=sys.stderr)
         args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
@@ -191,6 +195,11 @@ class Rules:
             raise PluginError(impl.plugin_name, hook, _exc_message(exc)) from exc
         if self.trace:
             print(f"[totalplace]   -> {result!r}"[:300], file=sys.stderr)
+        if result is not None:
+            try:
+                check_answer(hook, result, kwargs)
+            except BadAnswer as exc:
+                raise PluginError(impl.plugin_name, hook, str(exc)) from None
         return result
 
 

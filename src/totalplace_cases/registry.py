@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from .answers import BadAnswer, check_entry
 from .errors import PluginError, TotalPlaceError
 from .models import Agency, Category, Theme
 from .parameters import ParameterTable
@@ -115,6 +116,10 @@ class Registry:
                 f"got {type(item).__name__} {item!r}",
             )
         key = entry_kind.key_of(item)
+        try:
+            check_entry(item, key)
+        except BadAnswer as exc:
+            raise PluginError(plugin, entry_kind.hook, f"register(): {exc}") from None
         previous = self.owners.get((kind, key))
         if previous is not None and not replace:
             raise PluginError(

@@ -349,13 +349,9 @@ def _real_amounts(context: CaseContext, line: CostLine | BenefitLine) -> dict:
 def _line_defaults(context: CaseContext, line: CostLine | BenefitLine) -> dict[str, Any]:
     """Defaults from rules plugins for fields the line leaves out; first plugin wins per field."""
     merged: dict[str, Any] = {}
+    # The host checks each answer (a mapping of known fields to valid values) and names the
+    # plugin of a bad one.
     for answer in context.rules.call("totalplace_line_defaults", line=line, context=context):
-        if not isinstance(answer.value, Mapping):
-            raise PluginError(
-                answer.plugin,
-                "totalplace_line_defaults",
-                f"expected a mapping of field to value, got {type(answer.value).__name__}",
-            )
         for key, value in answer.value.items():
             merged.setdefault(key, (value, answer.plugin))
     return merged

@@ -21,19 +21,7 @@ __all__ = ["EvidenceTable", "collect_evidence"]
 
 def collect_evidence(rules: Rules, appraisal: Any, programme: Any) -> list[EvidenceTable]:
     """Every plugin's evidence tables for this appraisal, each marked with its plugin."""
-    from ..errors import PluginError
-
-    tables: list[EvidenceTable] = []
-    for answer in rules.call(
-        "totalplace_evidence_tables", appraisal=appraisal, programme=programme
-    ):
-        items = [answer.value] if isinstance(answer.value, EvidenceTable) else answer.value
-        for table in items:
-            if not isinstance(table, EvidenceTable):
-                raise PluginError(
-                    answer.plugin,
-                    "totalplace_evidence_tables",
-                    f"expected EvidenceTable objects, got {type(table).__name__}",
-                )
-            tables.append(attrs.evolve(table, plugin=answer.plugin))
-    return tables
+    answers = rules.call("totalplace_evidence_tables", appraisal=appraisal, programme=programme)
+    return [
+        attrs.evolve(table, plugin=answer.plugin) for answer in answers for table in answer.value
+    ]
