@@ -11,6 +11,7 @@ reading in :mod:`totalplace_cases.io`.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,7 @@ from .periods import FinancialYear, parse_year
 __all__ = [
     "AGENCY_KINDS",
     "COST_KINDS",
+    "FREQUENCIES",
     "STATUSES",
     "VALUE_TYPES",
     "Agency",
@@ -37,6 +39,7 @@ __all__ = [
     "Realignment",
     "Settings",
     "Theme",
+    "Tolerances",
 ]
 
 AgencyKind = Literal["local", "health", "police", "fire", "central", "other"]
@@ -49,6 +52,8 @@ ValueType = Literal["fiscal", "economic", "social"]
 VALUE_TYPES: tuple[str, ...] = ("fiscal", "economic", "social")
 PRICES: tuple[str, ...] = ("real", "nominal")
 TIMINGS: tuple[str, ...] = ("start", "mid")
+#: How often a benefit's actuals are measured and recorded in the register.
+FREQUENCIES: tuple[str, ...] = ("annual", "quarterly")
 
 YearAmounts = Mapping[FinancialYear, Decimal]
 
@@ -159,6 +164,14 @@ class BenefitLine:
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     agency_map: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
+    # Benefits management (the register): who answers for the benefit, how it is measured,
+    # where it stood before the case, and how often actuals are recorded.
+    owner: str | None = None
+    measure: str | None = None
+    baseline_value: str | None = None
+    baseline_date: _dt.date | None = None
+    baseline_source: str | None = None
+    frequency: str = attrs.field(default="annual", validator=v.in_(FREQUENCIES))
 
     @property
     def years(self) -> list[FinancialYear]:
@@ -221,6 +234,26 @@ class Settings:
     deflator_projection: Decimal | None = None
 
 
+def _tolerance(value: object) -> Decimal:
+    return parse_fraction(value)
+
+
+@attrs.frozen
+class Tolerances:
+    """The RAG thresholds of benefits realisation, as fractions of plan achieved.
+
+    Green at ``green`` or more of plan, amber from ``amber`` up to ``green``, red below ``amber``.
+    """
+
+    green: Decimal = attrs.field(default=Decimal("0.95"), converter=_tolerance)
+    amber: Decimal = attrs.field(default=Decimal("0.80"), converter=_tolerance)
+
+    @amber.validator
+    def _amber_below_green(self, _attribute: attrs.Attribute, value: Decimal) -> None:
+        if value > self.green:
+            raise ValueError(f"the amber threshold {value} is above the green one, {self.green}")
+
+
 @attrs.frozen
 class Programme:
     """A place's programme: its agencies, its business cases and its settings."""
@@ -237,6 +270,9 @@ class Programme:
     settings: Settings = attrs.field(factory=Settings)
     plugins: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     source: Path | None = attrs.field(default=None, eq=False)
+    #: Where the benefits register is: a path relative to ``programme.toml``, or a database URL.
+    register: str | None = None
+    tolerances: Tolerances = attrs.field(factory=Tolerances)
 
     def agency(self, agency_id: str) -> Agency | None:
         for agency in self.agencies:

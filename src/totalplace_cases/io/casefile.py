@@ -21,6 +21,7 @@ from ..errors import InputError, Problem
 from ..models import (
     AGENCY_KINDS,
     COST_KINDS,
+    FREQUENCIES,
     PRICES,
     STATUSES,
     TIMINGS,
@@ -32,6 +33,7 @@ from ..models import (
     Programme,
     Realignment,
     Settings,
+    Tolerances,
 )
 from ..money import parse_fraction, parse_money, parse_number
 from ..periods import FinancialYear
@@ -39,10 +41,12 @@ from .fields import (
     Fields,
     expect_bool,
     expect_choice,
+    expect_date,
     expect_id,
     expect_int,
     expect_str,
     expect_str_list,
+    expect_text_value,
     expect_year,
 )
 from .toml_lines import FieldLines
@@ -52,7 +56,7 @@ __all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_pr
 PROGRAMME_FILE = "programme.toml"
 MAX_YEARS = 1000
 
-PROGRAMME_KEYS = ("programme", "settings", "agencies")
+PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances")
 PROGRAMME_TABLE_KEYS = (
     "id",
     "name",
@@ -62,7 +66,9 @@ PROGRAMME_TABLE_KEYS = (
     "discount_base",
     "plugins",
     "description",
+    "register",
 )
+TOLERANCE_KEYS = ("green", "amber")
 SETTINGS_KEYS = (
     "schedule",
     "timing",
@@ -124,6 +130,12 @@ BENEFIT_KEYS = (
     "prices",
     "price_base",
     "agency_map",
+    "owner",
+    "measure",
+    "baseline_value",
+    "baseline_date",
+    "baseline_source",
+    "frequency",
 )
 REALIGNMENT_KEYS = ("from", "to", "kind", "amounts", "description")
 _LINE_RE = re.compile(r"at line (\d+)")
@@ -235,6 +247,7 @@ def read_programme(
             deflator=f.get(table, s, "deflator", expect_id, default=settings.deflator),
             deflator_projection=projection,
         )
+    tolerances = _read_tolerances(f, data)
     agencies = []
     seen: dict[str, tuple[int | None, Any]] = {}
     for index, item in enumerate(f.get_tables(data, (), "agencies")):
@@ -278,6 +291,8 @@ def read_programme(
         settings=settings,
         plugins=[str((path.parent / entry).resolve()) for entry in plugin_paths],
         source=path,
+        register=f.get(head, p, "register", expect_id),
+        tolerances=tolerances,
     )
     return programme, seen
 
@@ -303,6 +318,27 @@ class ProgrammeRead:
     @property
     def programme(self) -> Programme | None:
         return self.result[0] if self.result is not None else None
+
+
+def _read_tolerances(f: Fields, data: Mapping[str, Any]) -> Tolerances:
+    """``[tolerances]``: the RAG thresholds of the benefits register, as fractions of plan."""
+    table = f.get_table(data, (), "tolerances")
+    if table is None:
+        return Tolerances()
+    t = ("tolerances",)
+    f.check_keys(table, t, TOLERANCE_KEYS)
+    default = Tolerances()
+    green = f.get(table, t, "green", parse_fraction, default=default.green)
+    amber = f.get(table, t, "amber", parse_fraction, default=default.amber)
+    if green is None or amber is None:
+        return default
+    if amber > green:
+        f.problem(
+            (*t, "amber"),
+            f"expected an amber threshold at or below the green one ({green}), found {amber}",
+        )
+        return default
+    return Tolerances(green=green, amber=amber)
 
 
 def read_case(
@@ -542,6 +578,11 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
         **_line_fields(f, item, b),
         "unit_value": f.get(item, b, "unit_value", parse_money),
         "unit_cost": f.get(item, b, "unit_cost", expect_id),
+        **{key: f.get(item, b, key, expect_str) for key in ("owner", "measure", "baseline_source")},
+        "baseline_value": f.get(item, b, "baseline_value", expect_text_value),
+        "baseline_date": f.get(item, b, "baseline_date", expect_date),
+        "frequency": f.get(item, b, "frequency", expect_choice(FREQUENCIES), default="annual")
+        or "annual",
     }
     if agency is None or value_type is None or line_id is None:
         return None

@@ -8,6 +8,7 @@ file is reported at once.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -190,6 +191,31 @@ def expect_id(value: Any) -> str:
     if text != text.strip():
         raise ValueError(f'expected an id without leading or trailing spaces, found "{text}"')
     return text
+
+
+def expect_date(value: Any) -> _dt.date:
+    """A calendar date: a TOML date (``2009-10-01``) or a string written the same way."""
+    if isinstance(value, _dt.datetime):
+        raise ValueError(f"expected a date like 2009-10-01, found the date and time {value}")
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date like 2009-10-01, found {describe(value)}")
+
+
+def expect_text_value(value: Any) -> str:
+    """A value kept as written: a string, or a number (kept in its decimal form)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number or a string, found {describe(value)}")
+    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
+        raise ValueError(f"expected a number or a string, found {describe(value)}")
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def expect_bool(value: Any) -> bool:
