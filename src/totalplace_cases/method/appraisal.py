@@ -207,6 +207,7 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
                 line_pv,
                 line_pv_unadjusted,
                 {"optimism_bias": adjustment.optimism_bias, "basis": adjustment.basis},
+                values=adjusted,
             )
         )
 
@@ -243,6 +244,7 @@ def _appraise_case(context: CaseContext) -> CaseAppraisal:
                     "valuation": valuation.basis,
                     **({"split": _share_totals(shares)} if valuation.shares else {}),
                 },
+                values=value,
             )
         )
 

@@ -8,6 +8,7 @@ written by :mod:`totalplace_cases.reports.json`, whose field names these match).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +96,9 @@ class LineResult:
     pv: Decimal
     pv_unadjusted: Decimal
     adjustments: dict[str, Any] = attrs.field(factory=dict)
+    #: The line's yearly values after adjustments: real terms at the price base, undiscounted,
+    #: all agencies together. The benefits register's plan. Not part of the JSON contract.
+    values: Mapping[FinancialYear, Decimal] = attrs.field(factory=dict, eq=False)
 
 
 @attrs.frozen
