@@ -273,6 +273,12 @@ def _set_field(text: str, key: str, value: str) -> str:
     return line.sub(lambda _: f'{key} = "{escaped}"', text, count=1)
 
 
+# The benefits register's commands live in their own module, which uses the options above.
+from .cli_track import track  # noqa: E402
+
+cli.add_command(track)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``totalplace`` console script."""
     try:

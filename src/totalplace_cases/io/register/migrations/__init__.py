@@ -1,0 +1,1 @@
+"""Alembic migrations of the register's schema, shipped with the library (see ``migrate``)."""

@@ -1,0 +1,314 @@
+"""The benefits register as tables, JSON and CSV: status, history and the audit export.
+
+Amounts are pounds, rounded half-up to the penny here and nowhere earlier; percentages to one
+decimal place. Text that people typed (owners, evidence, names) reaches a terminal with its
+control characters escaped, and a CSV cell that a spreadsheet would read as a formula is
+prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..io.register.store import Entry
+from ..io.register.tracking import StatusReport, show_moment
+from ..method.realisation import LineStatus, Total, pounds
+from ..money import format_gbp, money_str
+from .tables import render_rows
+
+__all__ = [
+    "ENTRY_COLUMNS",
+    "entries_csv",
+    "history_text",
+    "safe_cell",
+    "status_csv",
+    "status_dict",
+    "status_json",
+    "status_text",
+    "terminal_text",
+]
+
+#: The columns of ``track export`` (and of ``track history --format csv``).
+ENTRY_COLUMNS = (
+    "id",
+    "case",
+    "benefit",
+    "period",
+    "kind",
+    "amount",
+    "evidence",
+    "source",
+    "recorded_by",
+    "recorded_at",
+    "supersedes",
+    "reason",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def terminal_text(text: object) -> str:
+    """Text fit for a terminal: control characters (escape sequences included) made visible."""
+    value = "" if text is None else str(text)
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
+def safe_cell(text: object) -> str:
+    """A CSV text cell that no spreadsheet will run as a formula."""
+    value = "" if text is None else str(text)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _percent(value: Decimal | None) -> float | None:
+    if value is None:
+        return None
+    return float((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _money(pence: int | None) -> str | None:
+    return None if pence is None else money_str(pounds(pence))
+
+
+def _line_dict(status: LineStatus) -> dict[str, Any]:
+    line = status.line
+    return {
+        "case": line.case,
+        "benefit": line.benefit,
+        "agency": line.agency,
+        "owner": line.owner,
+        "cashable": line.cashable,
+        "plan_to_date": _money(status.plan_to_date),
+        "actual_to_date": _money(status.actual_to_date),
+        "variance": _money(status.variance),
+        "percent": _percent(status.achievement),
+        "rag": status.rag,
+        "forecast_outturn": _money(status.forecast_outturn),
+        "plan_total": _money(status.plan_total),
+        "original_plan_to_date": _money(status.original_plan_to_date),
+        "dis_benefit": status.dis_benefit,
+        "value_type": line.value_type,
+        "category": line.category,
+        "group": line.group,
+        "measure": line.measure,
+        "frequency": line.frequency,
+        "baselined_at": show_moment(line.baseline) if line.baseline else None,
+        "periods_due": status.periods_due,
+        "missing_periods": [str(p) for p in status.missing],
+    }
+
+
+def _total_dict(total: Total, name: str) -> dict[str, Any]:
+    return {
+        name: total.key,
+        "lines": total.lines,
+        "plan_to_date": _money(total.plan_to_date),
+        "actual_to_date": _money(total.actual_to_date),
+        "variance": _money(total.variance),
+        "percent": _percent(total.achievement),
+        "rag": total.rag,
+        "forecast_outturn": _money(total.forecast_outturn),
+        "plan_total": _money(total.plan_total),
+        "rag_counts": dict(total.rag_counts),
+    }
+
+
+_TOTAL_NAMES = {"by_case": "case", "by_category": "category", "by_agency": "agency",
+                "by_group": "group"}  # fmt: skip
+
+
+def status_dict(report: StatusReport) -> dict[str, Any]:
+    """The JSON contract of ``track status --format json``."""
+    totals: dict[str, Any] = {
+        key: [_total_dict(t, _TOTAL_NAMES[key]) for t in rows]
+        for key, rows in report.totals.items()
+    }
+    totals["programme"] = (
+        _total_dict(report.programme, "programme") if report.programme is not None else None
+    )
+    return {
+        "as_at": show_moment(report.as_at),
+        "period": report.period,
+        "reporting_period_end": report.reporting_end.isoformat(),
+        "benefits": [_line_dict(s) for s in report.lines],
+        "totals": totals,
+        "notes": list(report.notes),
+    }
+
+
+def status_json(report: StatusReport) -> str:
+    return json.dumps(status_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+STATUS_CSV_COLUMNS = (
+    "case", "benefit", "agency", "owner", "cashable", "plan_to_date", "actual_to_date",
+    "variance", "percent", "rag", "forecast_outturn", "plan_total", "original_plan_to_date",
+    "dis_benefit", "value_type", "category", "group", "measure", "frequency", "baselined_at",
+    "periods_due", "missing_periods",
+)  # fmt: skip
+
+
+def _csv(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return safe_cell(" ".join(value))
+    if isinstance(value, str):
+        return safe_cell(value)
+    return value
+
+
+def _number_cell(value: str | None) -> str:
+    """Money in CSV: a plain number (a leading minus is a number, not a formula)."""
+    return value or ""
+
+
+def status_csv(report: StatusReport) -> str:
+    """One row per benefit line, the same fields as the JSON."""
+    money_columns = {c for c in STATUS_CSV_COLUMNS if c.endswith(("_date", "variance", "outturn",
+                                                                    "total"))}  # fmt: skip
+    rows = []
+    for status in report.lines:
+        data = _line_dict(status)
+        rows.append(
+            [
+                _number_cell(data[c]) if c in money_columns else _csv_value(data[c])
+                for c in STATUS_CSV_COLUMNS
+            ]
+        )
+    return _csv(rows, STATUS_CSV_COLUMNS)
+
+
+def _gbp(pence: int | None) -> str:
+    return "" if pence is None else format_gbp(pounds(pence))
+
+
+def _pct(value: Decimal | None) -> str:
+    shown = _percent(value)
+    return "n/a" if shown is None else f"{shown:.1f}%"
+
+
+def status_text(report: StatusReport) -> str:
+    """The status for a terminal: one row per benefit line, then the totals."""
+    out = [
+        f"Benefits realisation as at {show_moment(report.as_at)}, to the end of "
+        f"{report.period} ({report.reporting_end:%-d %B %Y})",
+        "",
+    ]
+    if not report.lines:
+        out.append(
+            "Nothing is tracked yet: record an actual (totalplace track record), import a file "
+            "(totalplace track import) or baseline a case (totalplace track baseline)."
+        )
+        return "\n".join(out) + "\n"
+    rebaselined = any(s.original_plan_to_date is not None for s in report.lines)
+    headers = ["Case", "Benefit", "Owner", "Plan to date"]
+    headers += ["Original plan"] if rebaselined else []
+    headers += ["Actual to date", "Variance", "%", "RAG", "Forecast outturn"]
+    rows = []
+    for s in report.lines:
+        line = s.line
+        benefit = terminal_text(line.benefit) + (" (dis-benefit)" if s.dis_benefit else "")
+        row = [terminal_text(line.case), benefit, terminal_text(line.owner or "-"),
+               _gbp(s.plan_to_date)]  # fmt: skip
+        if rebaselined:
+            row.append(_gbp(s.original_plan_to_date) if s.original_plan_to_date is not None else "")
+        row += [_gbp(s.actual_to_date), _gbp(s.variance), _pct(s.achievement), s.rag,
+                _gbp(s.forecast_outturn)]  # fmt: skip
+        rows.append(row)
+    align = ["left", "left", "left", "right"] + (["right"] if rebaselined else [])
+    align += ["right", "right", "right", "left", "right"]
+    out.append(render_rows(rows, headers, colalign=align))
+    titles = {"by_case": "case", "by_group": "counting group", "by_category": "category",
+              "by_agency": "agency"}  # fmt: skip
+    for key, title in titles.items():
+        rows = [_total_row(t) for t in report.totals[key]]
+        if report.programme is not None and key == "by_case":
+            rows.append(_total_row(report.programme, "Programme"))
+        out += ["", f"Totals by {title}", ""]
+        out.append(
+            render_rows(
+                rows,
+                [title.capitalize(), "Lines", "Plan to date", "Actual to date", "Variance", "%",
+                 "RAG", "Green/amber/red/no data", "Forecast outturn"],
+                colalign=["left", "right", "right", "right", "right", "right", "left", "left",
+                          "right"],
+            )
+        )  # fmt: skip
+    if report.notes:
+        out += ["", *(f"note: {terminal_text(n)}" for n in report.notes)]
+    return "\n".join(out) + "\n"
+
+
+def _total_row(total: Total, name: str | None = None) -> list[str]:
+    counts = "/".join(str(total.rag_counts[r]) for r in ("green", "amber", "red", "no-data"))
+    return [terminal_text(name or total.key), str(total.lines), _gbp(total.plan_to_date),
+            _gbp(total.actual_to_date), _gbp(total.variance), _pct(total.achievement),
+            total.rag, counts, _gbp(total.forecast_outturn)]  # fmt: skip
+
+
+def _entry_values(entry: Entry) -> list[Any]:
+    return [entry.id, entry.case, entry.benefit, entry.period, entry.kind,
+            money_str(entry.pounds), entry.evidence, entry.source, entry.recorded_by,
+            show_moment(entry.recorded_at), entry.supersedes, entry.reason]  # fmt: skip
+
+
+def entries_csv(entries: Iterable[Entry]) -> str:
+    """Every entry for audit: money as plain numbers, text safe from spreadsheet formulas."""
+    rows = []
+    for entry in entries:
+        values = _entry_values(entry)
+        rows.append(
+            [
+                value if column in ("id", "amount", "supersedes") else _csv_value(value)
+                for column, value in zip(ENTRY_COLUMNS, values, strict=True)
+            ]
+        )
+    return _csv(rows, ENTRY_COLUMNS)
+
+
+def entries_json(entries: Iterable[Entry], corrected_by: dict[int, int]) -> str:
+    data = [
+        {**dict(zip(ENTRY_COLUMNS, _entry_values(e), strict=True)),
+         "superseded_by": corrected_by.get(e.id)}
+        for e in entries
+    ]  # fmt: skip
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def history_text(
+    case: str, benefit: str, entries: Sequence[Entry], corrected_by: dict[int, int]
+) -> str:
+    """Every entry of a benefit line, with what corrected what, for a terminal."""
+    title = f"History of {terminal_text(case)} / {terminal_text(benefit)}"
+    if not entries:
+        return f"{title}\n\nNo entries recorded.\n"
+    rows = []
+    for e in entries:
+        note = ""
+        if e.id in corrected_by:
+            note = f"superseded by {corrected_by[e.id]}"
+        if e.supersedes is not None:
+            note = (note + "; " if note else "") + f"corrects {e.supersedes}: {e.reason}"
+        if (e.case, e.benefit) != (case, benefit):
+            note += f" (filed under {e.case} / {e.benefit})"
+        rows.append(
+            [e.id, e.period, e.kind, format_gbp(e.pounds), show_moment(e.recorded_at),
+             terminal_text(e.recorded_by), terminal_text(e.evidence), terminal_text(note)]
+        )  # fmt: skip
+    headers = ["Id", "Period", "Kind", "Amount", "Recorded at", "By", "Evidence", "Correction"]
+    align = ["right", "left", "left", "right", "left", "left", "left", "left"]
+    return f"{title}\n\n{render_rows(rows, headers, colalign=align)}\n"
