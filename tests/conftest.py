@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
+import shutil
 import textwrap
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +238,89 @@ def invoke():
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return call
+
+
+# -- benefits register: every register test runs on SQLite and on PostgreSQL -------------------
+#
+# PostgreSQL is found at TOTALPLACE_TEST_POSTGRESQL (default
+# postgresql://postgres@127.0.0.1:5432/test); each test gets a schema of its own, dropped
+# afterwards. Without a server the PostgreSQL tests fail, saying where they looked and how to
+# point them at a server: they are never skipped.
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgresql_admin():
+    """A connection-making engine for the test server, checked once per session."""
+    import sqlalchemy as sa
+
+    from totalplace_cases.io.register.location import parse_location
+
+    url = os.environ.get("TOTALPLACE_TEST_POSTGRESQL", DEFAULT_URL)
+    location = parse_location(url, Path.cwd())
+    engine = sa.create_engine(location.sqlalchemy_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {location} ({str(exc.orig).strip()}). The register "
+            "tests run on both engines: start the server, or point TOTALPLACE_TEST_POSTGRESQL at "
+            "one (a postgresql:// URL of a database where the tests may create schemas)."
+        )
+    yield url, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgresql_schema(postgresql_admin) -> Iterator[str]:
+    """A fresh schema on the test server; yields the URL that puts it first on search_path."""
+    import sqlalchemy as sa
+
+    url, engine = postgresql_admin
+    name = f"tp_test_{uuid.uuid4().hex[:12]}"
+    with engine.connect() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{name}"
+    finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def register_url(engine_name, tmp_path, request) -> str:
+    """The address of an empty register: a file path, or a postgresql:// URL."""
+    if engine_name == "sqlite":
+        return str(tmp_path / "register.db")
+    return request.getfixturevalue("postgresql_schema")
+
+
+@pytest.fixture
+def location(register_url, tmp_path):
+    from totalplace_cases.io.register.location import parse_location
+
+    return parse_location(register_url, tmp_path)
+
+
+@pytest.fixture
+def kent_copy(tmp_path) -> Path:
+    """A copy of the bundled Kent programme, its plugins pointed at this repository's."""
+    folder = tmp_path / "kent"
+    shutil.copytree(REPO_ROOT / "cases" / "kent", folder)
+    programme = folder / "programme.toml"
+    text = programme.read_text(encoding="utf-8")
+    for plugin in ("kent", "ucd"):
+        text = text.replace(
+            f'"../../plugins/{plugin}"', f'"{(REPO_ROOT / "plugins" / plugin).as_posix()}"'
+        )
+    programme.write_text(text, encoding="utf-8")
+    return folder

@@ -144,7 +144,7 @@ def record(
     """Record an actual (or --forecast) AMOUNT for a benefit line in a PERIOD.
 
     PERIOD is a financial year (2011-12) or, for a line measured quarterly, a quarter
-    (2011-12 Q3). A negative AMOUNT may be written after --, e.g. -- -5000.
+    (2011-12 Q3). A negative AMOUNT (a dis-benefit, or a shortfall) is written as it is: -5000.
     """
     from .io.register.entries import RawEntry
     from .io.register.tracking import record as record_entry

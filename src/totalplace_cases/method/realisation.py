@@ -17,6 +17,7 @@ actual is ``no-data`` whatever its figures.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -65,9 +66,17 @@ def parse_period(text: object) -> Period:
         ) from None
 
 
+_QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}
+
+
+@functools.lru_cache(maxsize=65536)
 def period_end(period: Period) -> _dt.date:
-    """The last day of a year or quarter."""
-    return period.last_day
+    """The last day of a year (31 March) or a quarter (30 June, 30 September, 31 December,
+    31 March)."""
+    if isinstance(period, Quarter):
+        years, month, day = _QUARTER_ENDS[period.number]
+        return _dt.date(period.year.start_year + years, month, day)
+    return _dt.date(period.start_year + 1, 3, 31)
 
 
 def periods_of(years: Iterable[FinancialYear], frequency: str) -> list[Period]:

@@ -93,6 +93,19 @@ class EntryChecker:
     def __init__(self, refs: Mapping[str, CaseRefs], *, default_by: str):
         self.refs = refs
         self.default_by = default_by
+        # Imports repeat the same few cases, benefits and periods: check each once.
+        self._periods: dict[tuple, tuple[str | None, list[tuple[str, str]]]] = {}
+
+    def _period(self, value: object, refs: CaseRefs | None, frequency: str | None, benefit):
+        key = (refs.case if refs else None, frequency, value) if isinstance(value, str) else None
+        known = self._periods.get(key) if key is not None else None
+        if known is not None:
+            return known
+        messages: list[tuple[str, str]] = []
+        period = _period(value, refs, frequency, benefit, lambda f, m: messages.append((f, m)))
+        if key is not None and not messages:  # a failure names the benefit: not shared
+            self._periods[key] = (period, messages)
+        return period, messages
 
     def check(self, raw: RawEntry, problems: list[Problem]) -> NewEntry | None:
         """The entry to record, or None with its problems appended to ``problems``."""
@@ -115,7 +128,9 @@ class EntryChecker:
                     f'case "{case}" has no benefit "{benefit}"; '
                     f"{_known('its benefits', refs.frequencies)}",
                 )
-        period = _period(raw.period, refs, frequency, benefit, problem)
+        period, messages = self._period(raw.period, refs, frequency, benefit)
+        for field, message in messages:
+            problem(field, message)
         amount = _amount(raw.amount, problem)
         kind = raw.kind if raw.kind not in (None, "") else "actual"
         if kind not in KINDS:
@@ -159,6 +174,10 @@ def _known(what: str, names: Iterable[str]) -> str:
 
 
 def _name(value: object, field: str, problem) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= MAX_NAME and value.isprintable():
+        text = value.strip()
+        if text:
+            return text
     if not isinstance(value, str) or not value.strip():
         problem(field, f"expected a {field} id, found {_show(value) if value else 'nothing'}")
         return None
@@ -244,7 +263,7 @@ def _text(
     if not isinstance(value, str):
         value = str(value)
     allowed = "\n\t" if lines else ""
-    if any(not c.isprintable() and c not in allowed for c in value):
+    if not value.isprintable() and any(not c.isprintable() and c not in allowed for c in value):
         problem(field, f"expected text without control characters, found {_show(value)}")
         return None
     if len(value) > limit:

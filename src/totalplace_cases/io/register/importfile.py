@@ -25,8 +25,12 @@ OPTIONAL_COLUMNS = ("kind", "source", "recorded_by")
 MAX_FIELD = 100_000
 
 
-def read_entries(path: Path, problems: list[Problem]) -> list[RawEntry]:
+def read_entries(
+    path: Path, problems: list[Problem], *, default_source: str = ""
+) -> list[RawEntry]:
     """Every data row of ``path`` as a raw entry; file-level problems end the reading.
+
+    A row without a ``source`` takes ``default_source`` (the import names its file).
 
     :raises InputError: the file cannot be read at all (missing, wrong kind, bad header).
     """
@@ -43,34 +47,40 @@ def read_entries(path: Path, problems: list[Problem]) -> list[RawEntry]:
     rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
     entries: list[RawEntry] = []
     columns: dict[str, int] | None = None
+    width = 0
     for line, cells in rows:
         if columns is None:
             columns = _header(path, line, cells)
+            width = max(columns.values()) + 1
+            at = [columns.get(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
             continue
-        if all(cell in (None, "") for cell in cells):
+        if not cells or (cells[0] in (None, "") and all(c in (None, "") for c in cells)):
             continue  # blank rows are allowed, e.g. at the end of a spreadsheet
-        extra = [c for c in cells[len(columns_order(columns)) :] if c not in (None, "")]
-        if extra:
+        count = len(cells)
+        if count > width and any(c not in (None, "") for c in cells[width:]):
             problems.append(
                 Problem(
-                    f"expected {len(columns)} cells (one per column of the header), found "
-                    f"{len(cells)}",
+                    f"expected {width} cells (one per column of the header), found {count}",
                     file=path,
                     line=line,
                 )
             )
             continue
-        values = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
+        if count < width:
+            cells = [*cells, *([None] * (width - count))]
+        case, benefit, period, amount, evidence, kind, source, by = (
+            None if i is None else cells[i] for i in at
+        )
         entries.append(
             RawEntry(
-                case=_stripped(values["case"]),
-                benefit=_stripped(values["benefit"]),
-                period=_period_cell(values["period"]),
-                amount=_amount_cell(values["amount"]),
-                evidence=values["evidence"],
-                kind=_stripped(values.get("kind")) or "actual",
-                source=values.get("source") or "",
-                recorded_by=_stripped(values.get("recorded_by")) or "",
+                case=_stripped(case),
+                benefit=_stripped(benefit),
+                period=_period_cell(period),
+                amount=_amount_cell(amount),
+                evidence=evidence,
+                kind=_stripped(kind) or "actual",
+                source=source or default_source,
+                recorded_by=_stripped(by) or "",
                 file=path,
                 line=line,
             )
@@ -79,10 +89,6 @@ def read_entries(path: Path, problems: list[Problem]) -> list[RawEntry]:
         header = ",".join(REQUIRED_COLUMNS)
         raise InputError([Problem(f"the file is empty: expected a header row {header}", path)])
     return entries
-
-
-def columns_order(columns: dict[str, int]) -> range:
-    return range(max(columns.values()) + 1)
 
 
 def _header(path: Path, line: int, cells: list) -> dict[str, int]:

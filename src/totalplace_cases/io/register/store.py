@@ -201,7 +201,7 @@ def _require_driver() -> None:
 
 def _engine(location: RegisterLocation) -> Engine:
     if location.engine == "sqlite":
-        engine = sa.create_engine(location.sqlalchemy_url, poolclass=sa.pool.NullPool)
+        engine = sa.create_engine(location.sqlalchemy_url)
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -218,7 +218,7 @@ def _engine(location: RegisterLocation) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return sa.create_engine(location.sqlalchemy_url, poolclass=sa.pool.NullPool)
+    return sa.create_engine(location.sqlalchemy_url)
 
 
 class Register:
@@ -340,9 +340,7 @@ class Register:
         with self.writing() as connection:
             for batch in _chunks(new, 10_000):
                 self._check_supersedes(connection, [e for e in batch if e.supersedes is not None])
-                connection.execute(
-                    schema.entries.insert(), [_entry_row(e, recorded_at) for e in batch]
-                )
+                _bulk_insert(connection, [_entry_tuple(e, recorded_at) for e in batch])
                 count += len(batch)
         return count
 
@@ -403,31 +401,36 @@ class Register:
     def effective_entries(self, *, as_at: str | None = None) -> list[Entry]:
         """The entry that counts for each case, benefit, period and kind, as known at ``as_at``:
         the latest one recorded that no correction recorded by then supersedes."""
+        return [_entry(row) for row in self._effective(sa.select(schema.entries), as_at)]
+
+    def effective_amounts(
+        self, *, as_at: str | None = None
+    ) -> list[tuple[str, str, str, str, int]]:
+        """(case, benefit, period, kind, pence) of each entry that counts (see
+        :meth:`effective_entries`): what a status report needs, and nothing more."""
+        e = schema.entries
+        query = sa.select(e.c.case_id, e.c.benefit_id, e.c.period, e.c.kind, e.c.amount_pence,
+                          e.c.recorded_at, e.c.id)  # fmt: skip
+        return [tuple(row[:5]) for row in self._effective(query, as_at)]  # type: ignore[misc]
+
+    def _effective(self, query: sa.Select, as_at: str | None) -> list[Any]:
         if self.empty:
             return []
-        e = schema.entries.alias("e")
+        e = schema.entries
         c = schema.entries.alias("c")
         corrected = sa.select(c.c.id).where(c.c.supersedes == e.c.id)
-        known = sa.true()
         if as_at is not None:
             corrected = corrected.where(c.c.recorded_at <= as_at)
-            known = e.c.recorded_at <= as_at
-        rank = (
-            sa.func.row_number()
-            .over(
-                partition_by=(e.c.case_id, e.c.benefit_id, e.c.period, e.c.kind),
-                order_by=(e.c.recorded_at.desc(), e.c.id.desc()),
-            )
-            .label("rank")
-        )
-        ranked = sa.select(e, rank).where(known, ~sa.exists(corrected)).subquery()
-        query = (
-            sa.select(*(ranked.c[column.name] for column in schema.entries.c))
-            .where(ranked.c.rank == 1)
-            .order_by(ranked.c.id)
-        )
+            query = query.where(e.c.recorded_at <= as_at)
+        query = query.where(~sa.exists(corrected))
+        latest: dict[tuple, Any] = {}
         with self.reading() as connection:
-            return [_entry(row) for row in connection.execute(query)]
+            for row in connection.execute(query):
+                key = (row.case_id, row.benefit_id, row.period, row.kind)
+                held = latest.get(key)
+                if held is None or (row.recorded_at, row.id) > (held.recorded_at, held.id):
+                    latest[key] = row
+        return sorted(latest.values(), key=lambda row: row.id)
 
     def count(self) -> int:
         if self.empty:
@@ -608,6 +611,32 @@ def _entry_row(entry: NewEntry, recorded_at: str) -> dict[str, Any]:
         "supersedes": entry.supersedes,
         "reason": entry.reason,
     }
+
+
+_ENTRY_COLUMNS = (
+    "case_id", "benefit_id", "period", "kind", "amount_pence", "evidence", "source",
+    "recorded_by", "recorded_at", "supersedes", "reason",
+)  # fmt: skip
+
+
+def _entry_tuple(entry: NewEntry, recorded_at: str) -> tuple:
+    e = entry
+    return (e.case, e.benefit, e.period, e.kind, e.amount, e.evidence, e.source, e.recorded_by,
+            recorded_at, e.supersedes, e.reason)  # fmt: skip
+
+
+def _bulk_insert(connection: Connection, rows: list[tuple]) -> None:
+    """Many entries at once, by the engine's fastest way: PostgreSQL's COPY, SQLite's
+    executemany. The same rows, the same transaction; only the speed differs."""
+    columns = ", ".join(_ENTRY_COLUMNS)
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY entries ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in _ENTRY_COLUMNS)
+    connection.exec_driver_sql(f"INSERT INTO entries ({columns}) VALUES ({marks})", rows)
 
 
 def _entry(row: Any) -> Entry:

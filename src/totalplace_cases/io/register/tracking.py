@@ -31,7 +31,7 @@ from ...method.realisation import (
     totals,
 )
 from ...models import BusinessCase, Programme, Tolerances
-from ...periods import PeriodError
+from ...periods import PeriodError, Quarter
 from ...plugins import Rules
 from .entries import EntryChecker, RawEntry, refs_of
 from .importfile import read_entries
@@ -226,14 +226,11 @@ def import_file(
     :raises InputError: naming every bad row by its line; nothing is written.
     """
     problems: list[Problem] = []
-    raws = read_entries(path, problems)
+    raws = read_entries(path, problems, default_source=Path(path).name)
     checker = checker_for(register, programme, default_by)
-    source = Path(path).name
     entries = []
     seen: dict[tuple[str, str, str, str], int | None] = {}
     for raw in raws:
-        if raw.source in (None, ""):
-            raw = attrs.evolve(raw, source=source)
         entry = checker.check(raw, problems)
         if entry is None:
             continue
@@ -305,12 +302,12 @@ def status(
     an actual)."""
     moment = as_at or pendulum.now("UTC").strftime(TIME_FORMAT)
     baselines = register.baselines(as_at=moment)
-    entries = register.effective_entries(as_at=moment)
+    entries = register.effective_amounts(as_at=moment)
     history: dict[str, list[Baseline]] = {}
     for baseline in baselines:
         history.setdefault(baseline.case, []).append(baseline)
     in_programme = [c.id for c in programme.cases]
-    tracked = {e.case for e in entries} | set(history)
+    tracked = {e[0] for e in entries} | set(history)
     if case is not None:
         if case not in in_programme and case not in history:
             raise TotalPlaceError(
@@ -349,9 +346,13 @@ def status(
             plans.extend(plans_now.get(case_id, []))
     actuals: dict[tuple[str, str], dict[Period, int]] = {}
     forecasts: dict[tuple[str, str], dict[Period, int]] = {}
-    for entry in entries:
-        table = actuals if entry.kind == "actual" else forecasts
-        table.setdefault((entry.case, entry.benefit), {})[parse_period(entry.period)] = entry.amount
+    periods: dict[str, Period] = {}
+    for case_id, benefit, period_text, kind, amount in entries:
+        table = actuals if kind == "actual" else forecasts
+        when = periods.get(period_text)
+        if when is None:
+            when = periods[period_text] = parse_period(period_text)
+        table.setdefault((case_id, benefit), {})[when] = amount
     if period is not None:
         try:
             reporting: Period | None = parse_period(period)
@@ -363,7 +364,11 @@ def status(
             p for (case_id, _), by_period in actuals.items() if case_id in chosen_set
             for p in by_period
         ]  # fmt: skip
-        reporting = max(reported, key=period_end) if reported else None
+        # The latest period with an actual; a year rather than its last quarter on a tie.
+        latest = max(
+            reported, key=lambda p: (period_end(p), not isinstance(p, Quarter)), default=None
+        )
+        reporting = latest
     if reporting is not None:
         end = period_end(reporting)
         label = str(reporting)
