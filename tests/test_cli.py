@@ -14,6 +14,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
 
 import totalplace_cases as tp
@@ -257,11 +258,29 @@ def test_top_level_help_lists_every_command(invoke):
     assert "--version" in result.stdout
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+def _commands() -> list[tuple[str, ...]]:
+    """Every command, and every command of a group (``track status``), as its words."""
+    words: list[tuple[str, ...]] = []
+    for name, command in sorted(cli.commands.items()):
+        if isinstance(command, click.Group):
+            words += [(name, sub) for sub in sorted(command.commands)]
+        else:
+            words.append((name,))
+    return words
+
+
+def _command(words: tuple[str, ...]) -> click.Command:
+    command: click.Command = cli
+    for word in words:
+        command = command.commands[word]  # type: ignore[attr-defined]
+    return command
+
+
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
 def test_help_on_every_command_mentions_each_option(invoke, command):
-    result = invoke(command, "--help")
+    result = invoke(*command, "--help")
     assert result.exit_code == 0
-    options = [opt for param in cli.commands[command].params for opt in param.opts]
+    options = [opt for param in _command(command).params for opt in param.opts]
     options = [opt for opt in options if opt.startswith("-")]
     assert {"--plugin", "--strict", "--debug"} <= set(options)
     for option in options:

@@ -291,7 +291,7 @@ def read_programme(
         settings=settings,
         plugins=[str((path.parent / entry).resolve()) for entry in plugin_paths],
         source=path,
-        register=f.get(head, p, "register", expect_id),
+        register=f.get(head, p, "register", _register_location),
         tolerances=tolerances,
     )
     return programme, seen
@@ -318,6 +318,13 @@ class ProgrammeRead:
     @property
     def programme(self) -> Programme | None:
         return self.result[0] if self.result is not None else None
+
+
+def _register_location(value: Any) -> str:
+    text = expect_str(value)
+    if not text.strip():
+        raise ValueError('expected a file (e.g. "register.db") or a postgresql:// URL, found ""')
+    return text
 
 
 def _read_tolerances(f: Fields, data: Mapping[str, Any]) -> Tolerances:

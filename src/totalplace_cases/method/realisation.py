@@ -51,6 +51,7 @@ HUNDRED = Decimal(100)
 _QUARTER = re.compile(r"\s+Q[1-4]\s*$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_period(text: object) -> Period:
     """A financial year (``2011-12``) or a quarter of one (``2011-12 Q3``)."""
     if isinstance(text, FinancialYear | Quarter):
@@ -70,9 +71,11 @@ _QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}
 
 
 @functools.lru_cache(maxsize=65536)
-def period_end(period: Period) -> _dt.date:
+def period_end(period: Period | str) -> _dt.date:
     """The last day of a year (31 March) or a quarter (30 June, 30 September, 31 December,
-    31 March)."""
+    31 March), given as a period or as its text."""
+    if isinstance(period, str):
+        period = parse_period(period)
     if isinstance(period, Quarter):
         years, month, day = _QUARTER_ENDS[period.number]
         return _dt.date(period.year.start_year + years, month, day)
@@ -98,17 +101,18 @@ def pounds(pence: int) -> Decimal:
 
 def plan_by_period(
     values: Mapping[FinancialYear, Decimal], years: Iterable[FinancialYear], frequency: str
-) -> dict[Period, int]:
-    """A line's plan in pence for every period of ``years``: zero where it has no value."""
-    plan: dict[Period, int] = {}
+) -> dict[str, int]:
+    """A line's plan in pence for every period of ``years``, keyed by the period as written
+    (``2011-12`` or ``2011-12 Q3``, which sort in time order): zero where it has no value."""
+    plan: dict[str, int] = {}
     for year in years:
         pence = to_pence(values.get(year, Decimal(0)))
         if frequency != "quarterly":
-            plan[year] = pence
+            plan[str(year)] = pence
             continue
         part = abs(pence) // 4 * (1 if pence >= 0 else -1)
         for quarter in year.quarters():
-            plan[quarter] = part if quarter.number < 4 else pence - 3 * part
+            plan[str(quarter)] = part if quarter.number < 4 else pence - 3 * part
     return plan
 
 
@@ -123,11 +127,11 @@ class LinePlan:
     value_type: str
     cashable: bool
     frequency: str
-    plan: Mapping[Period, int]  # pence by period, for every period of the case
+    plan: Mapping[str, int]  # pence by period ("2011-12", "2011-12 Q3"), every period of the case
     tolerances: Tolerances = attrs.field(factory=Tolerances)
     owner: str | None = None
     measure: str | None = None
-    original_plan: Mapping[Period, int] | None = None  # the first baseline, when rebaselined
+    original_plan: Mapping[str, int] | None = None  # the first baseline, when re-baselined
     baseline: str | None = None  # when the plan was frozen (None: read from the case file)
 
     @property
@@ -149,7 +153,7 @@ class LineStatus:
     plan_total: int
     rag: str
     periods_due: int
-    missing: tuple[Period, ...]
+    missing: tuple[str, ...]
     original_plan_to_date: int | None = None
 
     @property
@@ -192,8 +196,8 @@ def rag(plan: int, actual: int, tolerances: Tolerances, *, missing: bool = False
 
 def line_status(
     line: LinePlan,
-    actuals: Mapping[Period, int],
-    forecasts: Mapping[Period, int],
+    actuals: Mapping[str, int],
+    forecasts: Mapping[str, int],
     reporting_end: _dt.date,
 ) -> LineStatus:
     """Status of one line to ``reporting_end`` (the last day of the reporting period).
@@ -205,7 +209,7 @@ def line_status(
     """
     started = False
     plan_to_date = actual_to_date = outturn = due = 0
-    missing: list[Period] = []
+    missing: list[str] = []
     for period, planned in line.plan.items():
         started = started or planned != 0
         ended = period_end(period) <= reporting_end

@@ -494,8 +494,11 @@ class Register:
                 connection.execute(schema.baseline_plan.insert(), plan)
         return int(baseline_id)
 
-    def baselines(self, *, as_at: str | None = None, case: str | None = None) -> list[Baseline]:
-        """Every baseline recorded by ``as_at``, oldest first, with its lines and plan."""
+    def baselines(
+        self, *, as_at: str | None = None, case: str | None = None, plans: bool = True
+    ) -> list[Baseline]:
+        """Every baseline recorded by ``as_at``, oldest first, with its lines and (unless
+        ``plans`` is false) their plans."""
         if self.empty:
             return []
         table = schema.baselines
@@ -510,7 +513,7 @@ class Register:
                 return []
             ids = [row["id"] for row in heads]
             lines: dict[int, list[dict]] = {i: [] for i in ids}
-            plans: dict[tuple[int, str], list[tuple[str, int]]] = {}
+            by_line: dict[tuple[int, str], list[tuple[str, int]]] = {}
             bl, bp = schema.baseline_lines, schema.baseline_plan
             for row in connection.execute(
                 sa.select(bl)
@@ -518,22 +521,16 @@ class Register:
                 .order_by(bl.c.baseline_id, bl.c.position)
             ).mappings():
                 lines[row["baseline_id"]].append(dict(row))
-            for row in connection.execute(
-                sa.select(bp).where(bp.c.baseline_id.in_(ids))
-            ).mappings():
-                plans.setdefault((row["baseline_id"], row["benefit_id"]), []).append(
-                    (row["period"], int(row["amount_pence"]))
-                )
-        from ...method.realisation import parse_period
-
+            query = sa.select(bp.c.baseline_id, bp.c.benefit_id, bp.c.period, bp.c.amount_pence)
+            for baseline_id, benefit_id, period, pence in connection.execute(
+                query.where(bp.c.baseline_id.in_(ids) if plans else sa.false())
+            ):
+                by_line.setdefault((baseline_id, benefit_id), []).append((period, int(pence)))
         result = []
         for head in heads:
             built = []
             for row in lines[head["id"]]:
-                plan = sorted(
-                    plans.get((head["id"], row["benefit_id"]), []),
-                    key=lambda item: parse_period(item[0]),
-                )
+                plan = sorted(by_line.get((head["id"], row["benefit_id"]), []))
                 built.append(
                     BaselineLine(
                         benefit=row["benefit_id"],

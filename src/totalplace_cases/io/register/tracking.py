@@ -22,7 +22,6 @@ from ...errors import InputError, Problem, TotalPlaceError
 from ...method.realisation import (
     LinePlan,
     LineStatus,
-    Period,
     Total,
     line_status,
     parse_period,
@@ -31,7 +30,7 @@ from ...method.realisation import (
     totals,
 )
 from ...models import BusinessCase, Programme, Tolerances
-from ...periods import PeriodError, Quarter
+from ...periods import PeriodError
 from ...plugins import Rules
 from .entries import EntryChecker, RawEntry, refs_of
 from .importfile import read_entries
@@ -140,10 +139,7 @@ def baseline_case(
             cashable=line.cashable,
             frequency=line.frequency,
             plan=tuple(
-                (str(p), pence)
-                for p, pence in plan_by_period(
-                    values.get(line.id, {}), case.period, line.frequency
-                ).items()
+                plan_by_period(values.get(line.id, {}), case.period, line.frequency).items()
             ),
             description=line.description,
             owner=line.owner,
@@ -192,7 +188,8 @@ def _sha256(case: BusinessCase) -> str:
 
 
 def checker_for(register: Register, programme: Programme, default_by: str) -> EntryChecker:
-    return EntryChecker(refs_of(programme, register.baselines()), default_by=default_by)
+    baselines = register.baselines(plans=False)
+    return EntryChecker(refs_of(programme, baselines), default_by=default_by)
 
 
 def record(register: Register, programme: Programme, raw: RawEntry, *, default_by: str) -> int:
@@ -344,18 +341,14 @@ def status(
                 )
         else:
             plans.extend(plans_now.get(case_id, []))
-    actuals: dict[tuple[str, str], dict[Period, int]] = {}
-    forecasts: dict[tuple[str, str], dict[Period, int]] = {}
-    periods: dict[str, Period] = {}
+    actuals: dict[tuple[str, str], dict[str, int]] = {}
+    forecasts: dict[tuple[str, str], dict[str, int]] = {}
     for case_id, benefit, period_text, kind, amount in entries:
         table = actuals if kind == "actual" else forecasts
-        when = periods.get(period_text)
-        if when is None:
-            when = periods[period_text] = parse_period(period_text)
-        table.setdefault((case_id, benefit), {})[when] = amount
+        table.setdefault((case_id, benefit), {})[period_text] = amount
     if period is not None:
         try:
-            reporting: Period | None = parse_period(period)
+            reporting: str | None = str(parse_period(period))
         except PeriodError as exc:
             raise TotalPlaceError(f"--period: {exc}") from None
     else:
@@ -365,10 +358,7 @@ def status(
             for p in by_period
         ]  # fmt: skip
         # The latest period with an actual; a year rather than its last quarter on a tie.
-        latest = max(
-            reported, key=lambda p: (period_end(p), not isinstance(p, Quarter)), default=None
-        )
-        reporting = latest
+        reporting = max(set(reported), key=lambda p: (period_end(p), " Q" not in p), default=None)
     if reporting is not None:
         end = period_end(reporting)
         label = str(reporting)
@@ -459,8 +449,8 @@ def _plans_from_baselines(history: Sequence[Baseline]) -> list[LinePlan]:
     return plans
 
 
-def _periods(plan: Iterable[tuple[str, int]]) -> dict[Period, int]:
-    return {parse_period(p): amount for p, amount in plan}
+def _periods(plan: Iterable[tuple[str, int]]) -> dict[str, int]:
+    return dict(sorted(plan))  # period texts sort in time order
 
 
 # -- history --------------------------------------------------------------------------------
