@@ -382,7 +382,7 @@ class Register:
         if benefit is not None:
             query = query.where(table.c.benefit_id == benefit)
         with self.reading() as connection:
-            return [_entry(row) for row in connection.execute(query)]
+            return [_entry(row) for row in connection.execute(query).all()]
 
     def corrections_of(self, ids: Sequence[int], *, as_at: str | None = None) -> list[Entry]:
         """The entries that supersede any of ``ids``."""
@@ -425,7 +425,7 @@ class Register:
         query = query.where(~sa.exists(corrected))
         latest: dict[tuple, Any] = {}
         with self.reading() as connection:
-            for row in connection.execute(query):
+            for row in connection.execute(query).all():  # fetched at once, not row by row
                 key = (row.case_id, row.benefit_id, row.period, row.kind)
                 held = latest.get(key)
                 if held is None or (row.recorded_at, row.id) > (held.recorded_at, held.id):
@@ -524,7 +524,7 @@ class Register:
             query = sa.select(bp.c.baseline_id, bp.c.benefit_id, bp.c.period, bp.c.amount_pence)
             for baseline_id, benefit_id, period, pence in connection.execute(
                 query.where(bp.c.baseline_id.in_(ids) if plans else sa.false())
-            ):
+            ).all():
                 by_line.setdefault((baseline_id, benefit_id), []).append((period, int(pence)))
         result = []
         for head in heads:
