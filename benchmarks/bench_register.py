@@ -27,10 +27,10 @@ import time
 import uuid
 from pathlib import Path
 
-from totalplace_cases.io import load, rules_for
 from totalplace_cases.io.register.location import parse_location
 from totalplace_cases.io.register.store import open_register
 from totalplace_cases.io.register.tracking import baseline_case, import_file, status
+from totalplace_cases.pipeline import load_programme
 
 CASES, LINES, YEARS = 20, 50, 25  # 20 x 50 x 25 years x 4 quarters = 100,000 entries
 
@@ -111,8 +111,8 @@ def reference_status(location) -> float:
 
 def run(engine: str, url: str, folder: Path, actuals: Path, rows: int) -> None:
     location = parse_location(url, folder)
-    programme = load(folder)
-    rules = rules_for(programme.plugins)
+    loaded = load_programme(folder)
+    programme, rules = loaded.programme, loaded.rules
     with open_register(location, create=True) as register:
         for case in programme.cases:
             register.add_baseline(

@@ -13,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import attrs
 import sqlalchemy as sa
 
 from totalplace_cases.io.register.location import parse_location
@@ -176,11 +177,11 @@ def test_an_import_with_one_bad_row_among_1000_writes_nothing_and_names_it(
 
 
 def test_status_as_at_a_past_moment_is_unchanged_by_later_corrections(register_url, tmp_path):
-    from totalplace_cases.io import load
     from totalplace_cases.io.register.tracking import status
+    from totalplace_cases.pipeline import load_programme
 
     folder = write_programme(tmp_path / "prog", lines=2, years=3)
-    programme = load(folder)
+    programme, rules = attrs.astuple(load_programme(folder), recurse=False)
     location = parse_location(register_url, tmp_path)
     with open_register(location, create=True) as register:
         first = register.add_entry(NewEntry("big", "b0", "2010-11", "actual", 90000, "e", "s", "r"))
@@ -190,9 +191,6 @@ def test_status_as_at_a_past_moment_is_unchanged_by_later_corrections(register_u
             NewEntry("big", "b0", "2010-11", "actual", 50000, "e", "s", "r", first, "audit")
         )
         register.add_entry(NewEntry("big", "b1", "2010-11", "actual", 1, "e", "s", "r"))
-        from totalplace_cases.io import rules_for
-
-        rules = rules_for(programme.plugins)
         then = status(register, programme, rules, as_at=moment)
         now = status(register, programme, rules)
     # Then: b0 £900 of a planned £1,000 (90%: amber); b1 had no actual for a due year.
