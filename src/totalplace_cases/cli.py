@@ -273,10 +273,14 @@ def _set_field(text: str, key: str, value: str) -> str:
     return line.sub(lambda _: f'{key} = "{escaped}"', text, count=1)
 
 
-# The benefits register's commands live in their own module, which uses the options above.
+# Commands that live in their own modules, which use the options above: the benefits register's
+# and the count's.
+from .cli_count import count, gains  # noqa: E402
 from .cli_track import track  # noqa: E402
 
 cli.add_command(track)
+cli.add_command(count)
+cli.add_command(gains)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -137,6 +137,29 @@ def totalplace_agency_for(label, line, context):
     """
 
 
+# -- the count -------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def totalplace_classify_spend(line, programme):
+    """The category and theme of a line of the count that does not give both itself.
+
+    Agencies send their spend in their own coding (CIPFA service lines, police objective
+    codes); a rule maps such a line to the programme's categories and themes. The line's own
+    category or theme, where it gives one, wins over the answer. A line that no rule classifies
+    is counted as ``unclassified`` and listed.
+
+    Stops at the first non-None result (``firstresult``).
+
+    :param line: the :class:`~totalplace_cases.io.spend.SpendLine`, with its ``agency``,
+        ``service``, ``description``, ``source`` and other columns (``fields``); its
+        ``category`` and ``theme`` are empty where the file gave none.
+    :param programme: the :class:`~totalplace_cases.models.Programme` being counted.
+    :returns: None when the line is not this rule's business, else a mapping with
+        ``category`` (a registered category) and/or ``theme``.
+    """
+
+
 # -- validation ------------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "CostLine",
     "Programme",
     "Realignment",
+    "Reduces",
     "Settings",
     "Theme",
     "Tolerances",
@@ -137,13 +138,44 @@ class CostLine:
 
 
 @attrs.frozen
+class Reduces:
+    """The baseline spend a cashable benefit line reduces: any of agency, category and theme.
+
+    A key left out matches any value: ``Reduces(agency="kcc", category="individual")`` is all of
+    KCC's individual spend, whatever its theme.
+    """
+
+    agency: str | None = None
+    category: str | None = None
+    theme: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.agency is None and self.category is None and self.theme is None:
+            raise ValueError("reduces: give at least one of agency, category, theme")
+
+
+def _reduces(value: Reduces | Mapping | None) -> Reduces | None:
+    if value is None or isinstance(value, Reduces):
+        return value
+    return Reduces(**value)
+
+
+def _only_cashable(line: BenefitLine, _attribute: attrs.Attribute, value: Reduces | None) -> None:
+    if value is not None and not line.cashable:
+        raise ValueError(
+            f"benefit '{line.id}': reduces applies to cashable lines only (cashable = true)"
+        )
+
+
+@attrs.frozen
 class BenefitLine:
     """What one agency (or society) gains, year by year, before and after adjustments.
 
     The gross value is either ``amounts`` by year, or ``volumes`` by year times a unit value
     (``unit_value`` given, or ``unit_cost`` looked up in a unit-cost table such as the UCD).
     ``agency_map`` says which programme agency stands for each body a split unit cost names
-    (``{"Police" = "kent-police"}``).
+    (``{"Police" = "kent-police"}``). A cashable line may say which baseline spend it
+    ``reduces`` (see :class:`Reduces`).
     """
 
     id: str
@@ -172,6 +204,9 @@ class BenefitLine:
     baseline_date: _dt.date | None = None
     baseline_source: str | None = None
     frequency: str = attrs.field(default="annual", validator=v.in_(FREQUENCIES))
+    reduces: Reduces | None = attrs.field(
+        default=None, converter=_reduces, validator=_only_cashable
+    )
 
     @property
     def years(self) -> list[FinancialYear]:
@@ -256,13 +291,17 @@ class Tolerances:
 
 @attrs.frozen
 class Programme:
-    """A place's programme: its agencies, its business cases and its settings."""
+    """A place's programme: its agencies, its business cases and its settings.
+
+    ``baseline`` lists the spend files of the count (see :mod:`totalplace_cases.io.spend`).
+    """
 
     id: str = attrs.field(validator=v.min_len(1))
     name: str = ""
     place: str = ""
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     population: int | None = None
+    baseline: tuple[Path, ...] = attrs.field(default=(), converter=lambda v: tuple(map(Path, v)))
     discount_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     description: str = ""
     agencies: tuple[Agency, ...] = attrs.field(default=(), converter=tuple)

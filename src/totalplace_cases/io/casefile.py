@@ -32,6 +32,7 @@ from ..models import (
     CostLine,
     Programme,
     Realignment,
+    Reduces,
     Settings,
     Tolerances,
 )
@@ -67,8 +68,11 @@ PROGRAMME_TABLE_KEYS = (
     "plugins",
     "description",
     "register",
+    "baseline",
 )
 TOLERANCE_KEYS = ("green", "amber")
+#: The spend files ``baseline`` may name (see io/spend.py).
+SPEND_FILE_SUFFIXES = (".csv", ".xlsx")
 SETTINGS_KEYS = (
     "schedule",
     "timing",
@@ -136,7 +140,9 @@ BENEFIT_KEYS = (
     "baseline_date",
     "baseline_source",
     "frequency",
+    "reduces",
 )
+REDUCES_KEYS = ("agency", "category", "theme")
 REALIGNMENT_KEYS = ("from", "to", "kind", "amounts", "description")
 _LINE_RE = re.compile(r"at line (\d+)")
 
@@ -227,6 +233,7 @@ def read_programme(
     p = ("programme",)
     f.check_keys(head, p, PROGRAMME_TABLE_KEYS)
     plugin_paths = f.get(head, p, "plugins", expect_str_list, default=[]) or []
+    baseline = _baseline_files(f, head, p, path.parent)
     projection = None
     settings = Settings()
     table = f.get_table(data, (), "settings")
@@ -290,6 +297,7 @@ def read_programme(
         agencies=agencies,
         settings=settings,
         plugins=[str((path.parent / entry).resolve()) for entry in plugin_paths],
+        baseline=baseline,
         source=path,
         register=f.get(head, p, "register", _register_location),
         tolerances=tolerances,
@@ -346,6 +354,20 @@ def _read_tolerances(f: Fields, data: Mapping[str, Any]) -> Tolerances:
         )
         return default
     return Tolerances(green=green, amber=amber)
+def _baseline_files(f: Fields, head: Mapping, p: tuple, folder: Path) -> list[Path]:
+    """The spend files ``baseline`` names, relative to ``programme.toml``; each must exist."""
+    entries = f.get(head, p, "baseline", expect_str_list, default=[]) or []
+    files = []
+    for index, entry in enumerate(entries):
+        file = folder / entry
+        where = (*p, "baseline", index)
+        if Path(entry).suffix.lower() not in SPEND_FILE_SUFFIXES:
+            f.problem(where, f'expected a .csv or .xlsx spend file, found "{entry}"')
+        elif not file.is_file():
+            f.problem(where, f'no such spend file "{entry}" (looked for {file})')
+        else:
+            files.append(file)
+    return files
 
 
 def read_case(
@@ -372,11 +394,7 @@ def read_case(
     years = f.get(data, (), "years", lambda v: expect_int(v, 1, MAX_YEARS), required=True)
     period = _period(start, years, data.get("years"))
     if category is not None and categories is not None and category not in categories:
-        f.problem(
-            ("category",),
-            f'unknown category "{category}"; known categories: {", ".join(sorted(categories))} '
-            "(a plugin may add more)",
-        )
+        f.problem(("category",), _unknown_category(category, categories))
     case_base = f.get(data, (), "discount_base", expect_year)
     base = discount_base or case_base
     if base is not None and start is not None and start < base:
@@ -401,13 +419,24 @@ def read_case(
             )
         return agency_id
 
+    def check_category(where: tuple, value: Any) -> str | None:
+        try:
+            category_id = expect_id(value)
+        except ValueError as exc:
+            f.problem(where, str(exc))
+            return None
+        if categories is not None and category_id not in categories:
+            f.problem(where, _unknown_category(category_id, categories))
+            return None
+        return category_id
+
     sponsor = check_agency(("sponsor",), data["sponsor"]) if "sponsor" in data else None
     costs = [
         _read_cost(f, item, i, period, check_agency)
         for i, item in enumerate(f.get_tables(data, (), "costs"))
     ]
     benefits = [
-        _read_benefit(f, item, i, period, check_agency)
+        _read_benefit(f, item, i, period, check_agency, check_category)
         for i, item in enumerate(f.get_tables(data, (), "benefits"))
     ]
     _check_unique_ids(f, "cost", costs)
@@ -442,6 +471,13 @@ def read_case(
         realignments=[r for r in realignments if r is not None],
         source=path,
         **{**fields, "title": fields["title"] or case_id},
+    )
+
+
+def _unknown_category(category: str, categories: frozenset[str]) -> str:
+    return (
+        f'unknown category "{category}"; known categories: {", ".join(sorted(categories))} '
+        "(a plugin may add more)"
     )
 
 
@@ -538,7 +574,9 @@ def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> Co
     )
 
 
-def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) -> BenefitLine | None:
+def _read_benefit(
+    f: Fields, item: Mapping, index: int, period, check_agency, check_category
+) -> BenefitLine | None:
     b = ("benefits", index)
     f.check_keys(item, b, BENEFIT_KEYS)
     line_id = f.get(item, b, "id", expect_id, default=f"benefit-{index + 1}")
@@ -581,8 +619,10 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
             agency_map[label] = mapped
     if agency_map and "unit_cost" not in item:
         f.problem((*b, "agency_map"), "agency_map applies to a line valued with a unit_cost")
+    reduces = _read_reduces(f, item, b, bool(cashable), check_agency, check_category)
     fields = {
         **_line_fields(f, item, b),
+        "reduces": reduces,
         "unit_value": f.get(item, b, "unit_value", parse_money),
         "unit_cost": f.get(item, b, "unit_cost", expect_id),
         **{key: f.get(item, b, key, expect_str) for key in ("owner", "measure", "baseline_source")},
@@ -604,6 +644,32 @@ def _read_benefit(f: Fields, item: Mapping, index: int, period, check_agency) ->
         **fields,
         **fractions,
     )
+
+
+def _read_reduces(
+    f: Fields, item: Mapping, b: tuple, cashable: bool, check_agency, check_category
+) -> Reduces | None:
+    """``reduces = { agency = ..., category = ..., theme = ... }`` on a cashable line."""
+    table = f.get_table(item, b, "reduces")
+    if table is None:
+        return None
+    r = (*b, "reduces")
+    f.check_keys(table, r, REDUCES_KEYS)
+    if not cashable:
+        f.problem(r, "reduces applies to cashable lines only: add cashable = true or remove it")
+    if not any(key in table for key in REDUCES_KEYS):
+        f.problem(r, f"give at least one of {', '.join(REDUCES_KEYS)}")
+        return None
+    found = {
+        "agency": check_agency((*r, "agency"), table["agency"]) if "agency" in table else None,
+        "category": check_category((*r, "category"), table["category"])
+        if "category" in table
+        else None,
+        "theme": f.get(table, r, "theme", expect_id),
+    }
+    if not cashable or any(found[k] is None for k in REDUCES_KEYS if k in table):
+        return None
+    return Reduces(**found)
 
 
 def _read_realignment(

@@ -1,0 +1,158 @@
+"""The baseline: count a programme's spend files, and set the cases' gains against the count.
+
+This is where the count meets the plugins: the spend files are read by
+:mod:`totalplace_cases.io.spend`, lines without a category or theme are classified through the
+``totalplace_classify_spend`` hook (each answer checked, a bad one naming its plugin), and the
+exact totals are built by :mod:`totalplace_cases.method.count`. The cases' cashable lines are
+valued by the same valuation rules as the appraisal and set against the count by
+:mod:`totalplace_cases.method.gains`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, localcontext
+from pathlib import Path
+
+from .errors import InputError, PluginError, Problem
+from .io.spend import Classifier, FileTally, SpendCheck, SpendLine, tally_spend_file
+from .method.count import Count, FileControl, build_count
+from .method.gains import COUNTED_STATUSES, GainLine, Gains, gains_against
+from .models import Programme, Reduces
+from .periods import FinancialYear
+from .plugins import Rules
+
+__all__ = ["classifier", "count_files", "count_programme", "gain_lines", "programme_gains"]
+
+HOOK = "totalplace_classify_spend"
+
+
+def classifier(rules: Rules, programme: Programme) -> Classifier | None:
+    """The plugins' classifying rule as a function of a line; None if no plugin has one."""
+    if not rules.pm.hook.totalplace_classify_spend.get_hookimpls():
+        return None
+    categories = frozenset(rules.registry.keys("category"))
+
+    def classify(line: SpendLine) -> Mapping[str, str] | None:
+        answer = rules.call_first_by_plugin(HOOK, line=line, programme=programme)
+        if answer is None:
+            return None
+        plugin, value = answer
+        if (
+            not isinstance(value, Mapping)
+            or not value
+            or not set(value) <= {"category", "theme"}
+            or not all(isinstance(v, str) and v for v in value.values())
+        ):
+            raise PluginError(
+                plugin,
+                HOOK,
+                "expected None or a mapping of category and/or theme to non-empty text, "
+                f"got {value!r}",
+            )
+        category = value.get("category")
+        if category is not None and category not in categories:
+            raise PluginError(
+                plugin,
+                HOOK,
+                f'classified {line.file}:{line.line} as unknown category "{category}"; '
+                f"known: {', '.join(sorted(categories))}",
+            )
+        return value
+
+    return classify
+
+
+def count_files(
+    files: Sequence[Path | str],
+    rules: Rules,
+    programme: Programme,
+    *,
+    any_agency: bool = False,
+    workers: int | None = None,
+) -> Count:
+    """Count ``files`` for ``programme``: its agencies (or any, with ``any_agency``), the
+    registered categories and the plugins' classifying rule."""
+    check = SpendCheck(
+        categories=frozenset(rules.registry.keys("category")),
+        agencies=None if any_agency else frozenset(a.id for a in programme.agencies),
+    )
+    classify = classifier(rules, programme)
+    tallies = [tally_spend_file(f, check, classify=classify, workers=workers) for f in files]
+    return _count(tallies, programme.population)
+
+
+def count_programme(programme: Programme, rules: Rules, *, workers: int | None = None) -> Count:
+    """Count the spend files the programme's ``baseline`` names."""
+    if not programme.baseline:
+        where = programme.source
+        raise InputError(
+            [
+                Problem(
+                    'the programme names no spend files; add baseline = ["spend.csv", ...] '
+                    "to its [programme] table",
+                    file=where,
+                    field="programme.baseline",
+                )
+            ]
+        )
+    return count_files(programme.baseline, rules, programme, workers=workers)
+
+
+def _count(tallies: Iterable[FileTally], population: int | None) -> Count:
+    tallies = list(tallies)
+    return build_count(
+        ((key, pence) for t in tallies for key, pence in t.pence.items()),
+        [
+            FileControl(
+                path=t.path,
+                lines=t.lines,
+                counted=t.counted,
+                rejected=len(t.rejected),
+                total=_pounds(t.total_pence),
+                rejected_total=_pounds(t.rejected_pence),
+            )
+            for t in tallies
+        ],
+        rejected=[r for t in tallies for r in t.rejected],
+        unclassified=[u for t in tallies for u in t.unclassified],
+        population=population,
+    )
+
+
+def _pounds(pence: int) -> Decimal:
+    return Decimal(pence).scaleb(-2)
+
+
+def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
+    """Every cashable benefit line of the counted cases, valued by year.
+
+    The values are the lines' gross values (before deadweight, optimism bias and the other
+    adjustments, and undiscounted) in real terms at the price base, valued by the same rules as
+    the appraisal. A line that names nothing it reduces reduces its own agency's spend in its
+    case's category.
+    """
+    # The appraisal's own context and valuation, so that gains and appraisal value alike.
+    from .method.appraisal import PRECISION, _context, _valuation
+
+    found = []
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        for case in programme.cases:
+            if case.status not in COUNTED_STATUSES:
+                continue
+            context = _context(programme, case, rules, None, None, None, None)
+            for line in case.benefits:
+                if not line.cashable:
+                    continue
+                reduces = line.reduces or Reduces(agency=line.agency, category=case.category)
+                gains = _valuation(context, line).gross
+                found.append(GainLine(case.id, line.id, reduces, dict(sorted(gains.items()))))
+    return found
+
+
+def programme_gains(
+    programme: Programme, count: Count, rules: Rules, year: FinancialYear | None = None
+) -> Gains:
+    """The counted cases' cashable gains against the count (its last year by default)."""
+    return gains_against(count, gain_lines(programme, rules), year)

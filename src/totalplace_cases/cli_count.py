@@ -1,0 +1,127 @@
+"""The ``totalplace count`` and ``totalplace gains`` commands: the baseline and the gains.
+
+Registered on the main command group by :mod:`totalplace_cases.cli`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import Session, _default_path, common_options
+from .errors import InputError, Problem
+from .io.casefile import PROGRAMME_FILE
+from .method.count import Count
+from .periods import FinancialYear, PeriodError, parse_year
+from .reports.count import FORMATS, render_count, render_gains
+
+__all__ = ["count", "gains"]
+
+SPEND_SUFFIXES = (".csv", ".xlsx")
+
+
+def _year(value: str | None) -> FinancialYear | None:
+    if value is None:
+        return None
+    try:
+        return parse_year(value)
+    except PeriodError as exc:
+        raise click.BadParameter(str(exc), param_hint="--year") from None
+
+
+def _count(session: Session, path: Path) -> tuple[Count, object, object]:
+    """The count of a programme folder, its programme.toml, or one spend file."""
+    from .baseline import count_files, count_programme
+    from .models import Programme
+
+    if path.is_file() and path.suffix.lower() in SPEND_SUFFIXES:
+        beside = path.parent / PROGRAMME_FILE
+        if beside.is_file():
+            programme, rules = session.load(beside)
+            return count_files([path], rules, programme), programme, rules
+        rules = session.rules()
+        lone = Programme(id=path.stem)
+        return count_files([path], rules, lone, any_agency=True), lone, rules
+    programme, rules = session.load(path)
+    return count_programme(programme, rules), programme, rules
+
+
+def _check_year(count: Count, year: FinancialYear | None) -> None:
+    if year is not None and year not in count.years:
+        known = ", ".join(map(str, count.years)) or "none"
+        raise click.BadParameter(f"the count has no {year}; its years: {known}", "--year")
+
+
+def _refuse_bad_rows(count: Count) -> None:
+    """``--strict``: any rejected row is fatal, and no total is reported."""
+    if count.rejected:
+        raise InputError(
+            Problem(f"{r.reason} (--strict: no total is reported)", file=r.file, line=r.line)
+            for r in count.rejected
+        )
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--year", metavar="YYYY-YY", help="Show this financial year only.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
+)
+@common_options
+def count(session: Session, path: Path | None, year: str | None, fmt: str) -> None:
+    """Count the public spend in the place: PATH's baseline spend files, or one spend file.
+
+    Prints each file's control totals (lines read, counted, rejected; totals) and the spend by
+    agency, category, theme and funder, with shares, per head and the change between years.
+    Bad rows are listed with file and line and not counted; with --strict any bad row is fatal.
+    Without PATH, counts the bundled Kent example.
+    """
+    chosen = _year(year)
+    result, _, _ = _count(session, _default_path(path))
+    if session.strict:
+        _refuse_bad_rows(result)
+    _check_year(result, chosen)
+    if result.rejected:
+        click.echo(
+            f"warning: {len(result.rejected)} row{'s' if len(result.rejected) != 1 else ''} "
+            "rejected and not counted (listed with the tables)",
+            err=True,
+        )
+    click.echo(render_count(result, fmt, None if chosen is None else str(chosen)), nl=False)
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--year", metavar="YYYY-YY", help="The baseline year (default: the count's last).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="A table for a terminal or Markdown, the JSON contract, or CSV.",
+)
+@common_options
+def gains(session: Session, path: Path | None, year: str | None, fmt: str) -> None:
+    """Show the counted cases' cashable gains against the baseline spend they reduce.
+
+    Per agency, category and theme: the baseline, the gains by year from cases approved, in
+    delivery or closed, and the gains as a share of the baseline; a row whose gains exceed its
+    baseline is flagged. Without PATH, uses the bundled Kent example.
+    """
+    from .baseline import count_programme, programme_gains
+
+    chosen = _year(year)
+    path = _default_path(path)
+    programme, rules = session.load(path)
+    result = count_programme(programme, rules)
+    if session.strict:
+        _refuse_bad_rows(result)
+    _check_year(result, chosen)
+    click.echo(render_gains(programme_gains(programme, result, rules, chosen), fmt), nl=False)

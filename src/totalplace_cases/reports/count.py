@@ -1,0 +1,392 @@
+"""The count and the gains as tables (terminal, Markdown), JSON and CSV.
+
+The JSON field names are a contract (``docs/case-files.md``, "The count"): money as strings
+with two decimals, shares and rates as numbers (decimal fractions rounded to six places).
+Text read from spend files is shown with control characters escaped, and CSV cells that a
+spreadsheet would take for a formula are quoted with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..method.count import Change, Count, share
+from ..method.gains import GainRow, Gains
+from ..money import format_gbp, money_str
+from .tables import render_rows
+
+__all__ = [
+    "count_dict",
+    "gains_dict",
+    "render_count",
+    "render_gains",
+]
+
+SHARE_PLACES = Decimal("0.000001")
+#: What ``--format`` accepts for ``count`` and ``gains``.
+FORMATS = ("table", "markdown", "json", "csv")
+
+
+def _fraction(value: Decimal | None) -> float | None:
+    return None if value is None else float(value.quantize(SHARE_PLACES))
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def safe_text(value: Any) -> str:
+    """Text fit for a terminal: control characters shown as escapes, never sent raw."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that no spreadsheet will run as a formula."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return not unicodedata.category(text[-1:] or "x").startswith("L")
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def count_dict(count: Count, year: str | None = None) -> dict[str, Any]:
+    """The count as the JSON contract; with ``year``, the tables of that year only."""
+    view = count.for_year(year)
+    totals = {key[0]: amount for key, amount in view.total_by("year").items()}
+
+    def rows(dimensions: Sequence[str], with_share: bool) -> list[dict[str, Any]]:
+        found = []
+        for key, amount in view.total_by("year", *dimensions).items():
+            row: dict[str, Any] = {"year": str(key[0])}
+            row.update(zip(dimensions, key[1:], strict=True))
+            row["total"] = money_str(amount)
+            if with_share:
+                row["share"] = _fraction(share(amount, totals[key[0]]))
+            found.append(row)
+        return found
+
+    files = count.files
+    return {
+        "year": None if year is None else str(view.years[0]) if view.years else str(year),
+        "years": [str(y) for y in count.years],
+        "control": {
+            "files": [
+                {
+                    "path": f.path,
+                    "lines": f.lines,
+                    "counted": f.counted,
+                    "rejected": f.rejected,
+                    "total": money_str(f.total),
+                    "rejected_total": money_str(f.rejected_total),
+                }
+                for f in files
+            ],
+            "lines": sum(f.lines for f in files),
+            "counted": sum(f.counted for f in files),
+            "rejected": sum(f.rejected for f in files),
+            "total": money_str(sum((f.total for f in files), Decimal(0))),
+            "rejected_total": money_str(sum((f.rejected_total for f in files), Decimal(0))),
+        },
+        "totals": [{"year": str(y), "total": money_str(t)} for y, t in totals.items()],
+        "by_agency": rows(("agency",), True),
+        "by_category": rows(("category",), True),
+        "by_agency_category": rows(("agency", "category"), False),
+        "by_category_theme": rows(("category", "theme"), False),
+        "by_funder": rows(("funded_by",), False),
+        "per_head": None
+        if not count.population
+        else [
+            {
+                "year": str(y),
+                "population": count.population,
+                "total": money_str(t),
+                "per_head": money_str(count.per_head(t) or Decimal(0)),
+            }
+            for y, t in totals.items()
+        ],
+        "changes": {
+            "total": [_change(c, ()) for c in count.changes()],
+            "by_agency": [_change(c, ("agency",)) for c in count.changes("agency")],
+            "by_category": [_change(c, ("category",)) for c in count.changes("category")],
+        },
+        "rejected": [
+            {
+                "file": r.file,
+                "line": r.line,
+                "reason": r.reason,
+                "amount": None if r.amount is None else money_str(r.amount),
+            }
+            for r in count.rejected
+        ],
+        "unclassified": [
+            {
+                "file": u.file,
+                "line": u.line,
+                "agency": u.agency,
+                "service": u.service,
+                "description": u.description,
+                "amount": money_str(u.amount),
+            }
+            for u in count.unclassified
+        ],
+    }
+
+
+def _change(change: Change, dimensions: Sequence[str]) -> dict[str, Any]:
+    return {
+        **dict(zip(dimensions, change.key, strict=True)),
+        "from_year": str(change.from_year),
+        "to_year": str(change.to_year),
+        "from_total": money_str(change.before),
+        "to_total": money_str(change.after),
+        "change": money_str(change.change),
+        "rate": _fraction(change.rate),
+    }
+
+
+def gains_dict(gains: Gains) -> dict[str, Any]:
+    """The gains as the JSON contract."""
+    return {
+        "year": None if gains.year is None else str(gains.year),
+        "gains": [_gain_row(row) for row in gains.rows],
+        "total": _gain_row(gains.total),
+    }
+
+
+def _gain_row(row: GainRow) -> dict[str, Any]:
+    return {
+        "agency": row.agency,
+        "category": row.category,
+        "theme": row.theme,
+        "baseline": money_str(row.baseline),
+        "gains": {str(year): money_str(amount) for year, amount in row.gains.items()},
+        "peak": money_str(row.peak),
+        "share": _fraction(row.share),
+        "exceeds_baseline": row.exceeds_baseline,
+        "lines": [{"case": case, "line": line} for case, line in row.lines],
+    }
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def _table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> str:
+    body = [[safe_text(c) for c in row] for row in rows]
+    right = ["right" if h in _NUMERIC else "left" for h in headers]
+    heading = f"## {title}" if fmt == "github" else title
+    return f"{heading}\n\n" + render_rows(body, headers, fmt, colalign=right) + "\n"
+
+
+_NUMERIC = {"Lines", "Counted", "Rejected", "Total", "Rejected total", "Share", "Per head",
+            "Population", "Baseline", "Change", "Rate", "Amount", "Line", "Peak share"}  # fmt: skip
+
+
+def render_count(count: Count, fmt: str = "table", year: str | None = None) -> str:
+    """The count as text (``table`` or ``markdown``), JSON or CSV."""
+    if fmt == "json":
+        return json.dumps(count_dict(count, year), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _count_csv(count_dict(count, year))
+    style = "github" if fmt == "markdown" else "simple"
+    data = count_dict(count, year)
+    control = data["control"]
+    parts = [
+        _table(
+            "Control totals (tie these out to each agency's ledger)",
+            ("File", "Lines", "Counted", "Rejected", "Total", "Rejected total"),
+            [
+                [
+                    f["path"],
+                    f["lines"],
+                    f["counted"],
+                    f["rejected"],
+                    _gbp(f["total"]),
+                    _gbp(f["rejected_total"]),
+                ]
+                for f in control["files"]
+            ]
+            + [
+                [
+                    "all files",
+                    control["lines"],
+                    control["counted"],
+                    control["rejected"],
+                    _gbp(control["total"]),
+                    _gbp(control["rejected_total"]),
+                ]
+            ],
+            style,
+        )
+    ]
+    sections = (
+        ("Spend by agency", "by_agency", ("agency",), True),
+        ("Spend by category", "by_category", ("category",), True),
+        ("Spend by agency and category", "by_agency_category", ("agency", "category"), False),
+        ("Spend by category and theme", "by_category_theme", ("category", "theme"), False),
+        ("Spend by funder (who pays for it)", "by_funder", ("funded_by",), False),
+    )
+    for title, key, dims, with_share in sections:
+        headers = ["Year", *(d.replace("_", " ").capitalize() for d in dims), "Total"]
+        headers += ["Share"] if with_share else []
+        rows = [
+            [r["year"], *(r[d] for d in dims), _gbp(r["total"])]
+            + ([_share(r["share"])] if with_share else [])
+            for r in data[key]
+        ]
+        parts.append(_table(title, headers, rows, style))
+    if data["per_head"]:
+        parts.append(
+            _table(
+                "Spend per head",
+                ("Year", "Population", "Total", "Per head"),
+                [
+                    [r["year"], f"{r['population']:,}", _gbp(r["total"]), _gbp(r["per_head"])]
+                    for r in data["per_head"]
+                ],
+                style,
+            )
+        )
+    changes = data["changes"]
+    if changes["total"]:
+        rows = [
+            [c["from_year"], c["to_year"], label, _gbp(c["from_total"]), _gbp(c["to_total"]),
+             _gbp(c["change"]), _share(c["rate"])]
+            for label, group in (("total", changes["total"]),)
+            for c in group
+        ] + [
+            [c["from_year"], c["to_year"], f"{dim}: {c[dim]}", _gbp(c["from_total"]),
+             _gbp(c["to_total"]), _gbp(c["change"]), _share(c["rate"])]
+            for dim, group in (("category", changes["by_category"]),
+                               ("agency", changes["by_agency"]))
+            for c in group
+        ]  # fmt: skip
+        parts.append(
+            _table(
+                "Change between years",
+                ("From", "To", "Of", "Before", "After", "Change", "Rate"),
+                rows,
+                style,
+            )
+        )
+    if data["unclassified"]:
+        parts.append(
+            _table(
+                "Unclassified lines (no rule gave a category or theme; counted as unclassified)",
+                ("File", "Line", "Agency", "Service", "Description", "Amount"),
+                [
+                    [
+                        u["file"],
+                        u["line"],
+                        u["agency"],
+                        u["service"],
+                        u["description"],
+                        _gbp(u["amount"]),
+                    ]
+                    for u in data["unclassified"]
+                ],
+                style,
+            )
+        )
+    if data["rejected"]:
+        parts.append(
+            _table(
+                "Rejected rows (not counted)",
+                ("File", "Line", "Reason", "Amount"),
+                [
+                    [r["file"], r["line"], r["reason"], _gbp(r["amount"]) if r["amount"] else ""]
+                    for r in data["rejected"]
+                ],
+                style,
+            )
+        )
+    return "\n".join(parts)
+
+
+def _gbp(text: str | None) -> str:
+    return "" if text is None else format_gbp(Decimal(text))
+
+
+def _share(value: float | None) -> str:
+    return "" if value is None else _percent(Decimal(str(value)))
+
+
+def _count_csv(data: dict[str, Any]) -> str:
+    """Every table of the count in one long CSV, one row per table row."""
+    columns = ("table", "year", "agency", "category", "theme", "funded_by", "total", "share")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for table in ("by_agency", "by_category", "by_agency_category", "by_category_theme",
+                  "by_funder"):  # fmt: skip
+        for row in data[table]:
+            cells = {"table": table, **row}
+            writer.writerow([csv_cell("" if cells.get(c) is None else cells[c]) for c in columns])
+    return out.getvalue()
+
+
+def render_gains(gains: Gains, fmt: str = "table") -> str:
+    """The gains as text (``table`` or ``markdown``), JSON or CSV."""
+    data = gains_dict(gains)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    years = sorted({y for row in [*data["gains"], data["total"]] for y in row["gains"]})
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["agency", "category", "theme", "baseline", *years, "share",
+                         "exceeds_baseline"])  # fmt: skip
+        for row in [*data["gains"], data["total"]]:
+            writer.writerow(
+                [csv_cell(row[k] or "") for k in ("agency", "category", "theme")]
+                + [row["baseline"], *(row["gains"].get(y, "0.00") for y in years)]
+                + ["" if row["share"] is None else row["share"], row["exceeds_baseline"]]
+            )
+        return out.getvalue()
+    style = "github" if fmt == "markdown" else "simple"
+    rows = []
+    for row in [*data["gains"], data["total"]]:
+        target = (
+            "programme total"
+            if row is data["total"]
+            else ", ".join(f"{k} {row[k]}" for k in ("agency", "category", "theme") if row[k])
+        )
+        rows.append(
+            [target, _gbp(row["baseline"])]
+            + [_gbp(row["gains"][y]) if y in row["gains"] else "" for y in years]
+            + [_share(row["share"]), "EXCEEDS BASELINE" if row["exceeds_baseline"] else ""]
+        )
+    year = data["year"] or "no count"
+    text = _table(
+        f"Cashable gains of the counted cases against the baseline ({year} spend)",
+        ("Reduces", "Baseline", *years, "Peak share", "Flag"),
+        rows,
+        style,
+    )
+    note = (
+        "\nGains are the cashable benefit lines of cases approved, in delivery or closed: gross "
+        "(before deadweight and the other adjustments), undiscounted, in real terms at the price "
+        "base. Peak share is the largest year's gains over the baseline.\n"
+    )
+    return text + note
