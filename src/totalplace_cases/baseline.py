@@ -18,7 +18,7 @@ from .errors import InputError, PluginError, Problem
 from .io.spend import Classifier, FileTally, SpendCheck, SpendLine, tally_spend_file
 from .method.count import Count, FileControl, build_count
 from .method.gains import COUNTED_STATUSES, GainLine, Gains, gains_against
-from .models import Programme, Reduces
+from .models import Programme
 from .periods import FinancialYear
 from .plugins import Rules
 
@@ -129,8 +129,7 @@ def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
 
     The values are the lines' gross values (before deadweight, optimism bias and the other
     adjustments, and undiscounted) in real terms at the price base, valued by the same rules as
-    the appraisal. A line that names nothing it reduces reduces its own agency's spend in its
-    case's category.
+    the appraisal.
     """
     # The appraisal's own context and valuation, so that gains and appraisal value alike.
     from .method.appraisal import PRECISION, _context, _valuation
@@ -145,9 +144,8 @@ def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
             for line in case.benefits:
                 if not line.cashable:
                     continue
-                reduces = line.reduces or Reduces(agency=line.agency, category=case.category)
                 gains = _valuation(context, line).gross
-                found.append(GainLine(case.id, line.id, reduces, dict(sorted(gains.items()))))
+                found.append(GainLine(case.id, line.id, line.reduces, dict(sorted(gains.items()))))
     return found
 
 

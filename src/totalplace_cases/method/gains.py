@@ -1,12 +1,13 @@
 """Efficiency gains against the baseline: what the counted cases save, set beside the spend.
 
 Each cashable benefit line of a counted case (status ``approved``, ``in-delivery`` or
-``closed``) reduces some of the count's spend: the part it names in ``reduces`` (any of
-agency, category and theme), or, when it names none, its own agency's spend in its case's
-category. Lines that reduce the same spend form one row: its baseline (the count's total of
-the matching lines in the baseline year), the gains by year, and the largest year's gains as
-a share of the baseline. A row whose gains exceed its baseline in any year is flagged: a case
-cannot save more than is spent.
+``closed``) that names the spend it ``reduces`` (any of agency, category and theme) is set
+against that part of the count. Lines that reduce the same spend form one row: its baseline
+(the count's total of the matching lines in the baseline year), the gains by year, and the
+largest year's gains as a share of the baseline. A row whose gains exceed its baseline in any
+year is flagged: a case cannot save more than is spent. Cashable lines that name nothing they
+reduce (a capital receipt, say) are gathered as ``unassigned``; the programme total includes
+them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class GainLine:
 
     case: str
     line: str
-    reduces: Reduces
+    reduces: Reduces | None
     gains: Mapping[FinancialYear, Decimal]
 
 
@@ -72,10 +73,12 @@ class GainRow:
 
 @attrs.frozen
 class Gains:
-    """Every row of gains against the baseline year's spend, and the programme's total."""
+    """Every row of gains against the baseline year's spend, the lines set against nothing
+    (``unassigned``, whose baseline is zero), and the programme's total."""
 
     year: FinancialYear | None
     rows: tuple[GainRow, ...]
+    unassigned: GainRow
     total: GainRow
 
 
@@ -94,10 +97,21 @@ def gains_against(
     if year is None and count.years:
         year = count.years[-1]
     spend = count.for_year(year).total_by("agency", "category", "theme") if year else {}
+    lines = list(lines)
     groups: dict[tuple, list[GainLine]] = {}
     for line in lines:
         r = line.reduces
-        groups.setdefault((r.agency, r.category, r.theme), []).append(line)
+        if r is not None:
+            groups.setdefault((r.agency, r.category, r.theme), []).append(line)
+    loose = [line for line in lines if line.reduces is None]
+    unassigned = GainRow(
+        None,
+        None,
+        None,
+        ZERO,
+        _add_years(m.gains for m in loose),
+        tuple((m.case, m.line) for m in loose),
+    )
 
     def baseline(r: Reduces) -> Decimal:
         return sum((v for k, v in spend.items() if _matches(r, *k)), ZERO)
@@ -120,10 +134,10 @@ def gains_against(
         None,
         None,
         sum(spend.values(), ZERO),
-        _add_years(row.gains for row in rows),
-        tuple(pair for row in rows for pair in row.lines),
+        _add_years(m.gains for m in lines),
+        tuple((m.case, m.line) for m in lines),
     )
-    return Gains(year, tuple(rows), total)
+    return Gains(year, tuple(rows), unassigned, total)
 
 
 def _order(key: tuple) -> tuple:

@@ -171,6 +171,12 @@ def gains_dict(gains: Gains) -> dict[str, Any]:
     return {
         "year": None if gains.year is None else str(gains.year),
         "gains": [_gain_row(row) for row in gains.rows],
+        "unassigned": {
+            **_gain_row(gains.unassigned),
+            "baseline": None,
+            "share": None,
+            "exceeds_baseline": False,
+        },
         "total": _gain_row(gains.total),
     }
 
@@ -351,31 +357,38 @@ def render_gains(gains: Gains, fmt: str = "table") -> str:
     data = gains_dict(gains)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    years = sorted({y for row in [*data["gains"], data["total"]] for y in row["gains"]})
+    shown = [*data["gains"], data["unassigned"], data["total"]]
+    years = sorted({y for row in shown for y in row["gains"]})
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["agency", "category", "theme", "baseline", *years, "share",
                          "exceeds_baseline"])  # fmt: skip
-        for row in [*data["gains"], data["total"]]:
+        for row in shown:
             writer.writerow(
                 [csv_cell(row[k] or "") for k in ("agency", "category", "theme")]
-                + [row["baseline"], *(row["gains"].get(y, "0.00") for y in years)]
+                + [row["baseline"] or "", *(row["gains"].get(y, "0.00") for y in years)]
                 + ["" if row["share"] is None else row["share"], row["exceeds_baseline"]]
             )
         return out.getvalue()
     style = "github" if fmt == "markdown" else "simple"
     rows = []
-    for row in [*data["gains"], data["total"]]:
-        target = (
-            "programme total"
-            if row is data["total"]
-            else ", ".join(f"{k} {row[k]}" for k in ("agency", "category", "theme") if row[k])
-        )
+    for row in shown:
+        if row is data["total"]:
+            target = "programme total"
+        elif row is data["unassigned"]:
+            target = "unassigned (names nothing it reduces)"
+        else:
+            target = ", ".join(f"{k} {row[k]}" for k in ("agency", "category", "theme") if row[k])
         rows.append(
             [target, _gbp(row["baseline"])]
             + [_gbp(row["gains"][y]) if y in row["gains"] else "" for y in years]
-            + [_share(row["share"]), "EXCEEDS BASELINE" if row["exceeds_baseline"] else ""]
+            + [
+                _share(row["share"]),
+                "EXCEEDS BASELINE"
+                if row["exceeds_baseline"] and row is not data["unassigned"]
+                else "",
+            ]
         )
     year = data["year"] or "no count"
     text = _table(

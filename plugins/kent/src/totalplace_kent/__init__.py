@@ -3,7 +3,10 @@
 What this plugin adds, so that a Kent programme does not repeat it in every file:
 
 - Kent's public bodies of 2009 and their funding departments (``agencies.toml``);
-- the Margate task force theme;
+- the Margate task force theme, and the themes of Kent's count of public spend;
+- how to classify spend lines sent in an agency's own coding (``spend_classes.csv``): police
+  objective analysis lines for Kent Police, CIPFA service lines for the councils and the fire
+  authority (the ``totalplace_classify_spend`` hook);
 - category and theme rules: coastal-defence capital schemes default to the Green Book
   *standard civil engineering* optimism-bias type, and high-cost placement benefits default to
   the deadweight drawn from the programme's evidence;
@@ -15,6 +18,9 @@ Figures here are illustrative unless a comment cites a published source.
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import tomllib
 from decimal import Decimal
 from importlib import resources
@@ -49,6 +55,23 @@ AGENCY_FOR_BODY = {
 
 COUNTING_GROUPS = ("public-realm", "community", "individual")
 
+#: The themes of Kent's count beyond the built-in ones: (id, name, category).
+COUNT_THEMES = (
+    ("property", "Running costs of public buildings", "public-realm"),
+    ("environment-and-waste", "Environment and waste", "public-realm"),
+    ("housing", "Housing and homelessness", "community"),
+    ("regeneration", "Economic development and regeneration", "community"),
+    ("culture-and-leisure", "Culture and leisure", "community"),
+    ("education", "Education and schools", "individual"),
+    ("social-care", "Social care", "individual"),
+    ("health", "Health care", "individual"),
+    ("welfare-benefits", "Welfare benefits", "individual"),
+    ("employment", "Employment support", "individual"),
+)
+
+#: Which coding scheme an agency's own spend lines use, by the kind of agency.
+SCHEME_FOR_KIND = {"police": "police-objective", "local": "cipfa-service", "fire": "cipfa-service"}
+
 
 def kent_agencies() -> list[Agency]:
     """The agencies listed in ``agencies.toml``."""
@@ -66,9 +89,33 @@ def totalplace_register_agencies(register):
         register(agency)
 
 
+@functools.cache
+def spend_classes() -> dict[tuple[str, str], tuple[str, str]]:
+    """(scheme, service in lower case) -> (category, theme), from ``spend_classes.csv``."""
+    text = resources.files(__name__).joinpath("spend_classes.csv").read_text(encoding="utf-8")
+    return {
+        (row["scheme"], row["service"].strip().lower()): (row["category"], row["theme"])
+        for row in csv.DictReader(io.StringIO(text))
+    }
+
+
 @hookimpl
 def totalplace_register_themes(register):
     register(Theme("margate-task-force", "Margate task force", "community"))
+    for theme_id, name, category in COUNT_THEMES:
+        register(Theme(theme_id, name, category))
+
+
+@hookimpl
+def totalplace_classify_spend(line, programme):
+    if not _is_kent(programme) or not line.service:
+        return None
+    agency = programme.agency(line.agency)
+    scheme = SCHEME_FOR_KIND.get(agency.kind) if agency is not None else None
+    found = spend_classes().get((scheme, line.service.strip().lower())) if scheme else None
+    if found is None:
+        return None
+    return {"category": found[0], "theme": found[1]}
 
 
 @hookimpl
