@@ -8,6 +8,8 @@ The public API::
     result = tp.appraise(programme)            # Green Book appraisal of every case
     tp.discount_factor(10)                     # 0.7089188...
     tp.to_dict(result)                         # the JSON contract (docs/method.md, section 13)
+    tp.count("cases/kent").total               # the count of public spend: Decimal pounds
+    tp.gains("cases/kent")                     # the cases' cashable gains against the count
 
 Both ``load`` and ``appraise`` go through :mod:`totalplace_cases.pipeline`, as the command does.
 Plugins mark their hook implementations with ``@totalplace_cases.hookimpl``; everything else a
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .baseline import count, gains
 from .errors import InputError, PluginError, Problem, TotalPlaceError
 from .method import Appraisal, CaseAppraisal, discount_factor
 from .models import (
@@ -28,6 +31,7 @@ from .models import (
     CostLine,
     Programme,
     Realignment,
+    Reduces,
     Settings,
     Theme,
 )
@@ -56,12 +60,15 @@ __all__ = [
     "Programme",
     "Quarter",
     "Realignment",
+    "Reduces",
     "Settings",
     "Theme",
     "TotalPlaceError",
     "__version__",
     "appraise",
+    "count",
     "discount_factor",
+    "gains",
     "hookimpl",
     "load",
     "parse_quarter",

@@ -22,7 +22,15 @@ from .models import Programme
 from .periods import FinancialYear
 from .plugins import Rules
 
-__all__ = ["classifier", "count_files", "count_programme", "gain_lines", "programme_gains"]
+__all__ = [
+    "classifier",
+    "count",
+    "count_files",
+    "count_programme",
+    "gain_lines",
+    "gains",
+    "programme_gains",
+]
 
 HOOK = "totalplace_classify_spend"
 
@@ -154,3 +162,31 @@ def programme_gains(
 ) -> Gains:
     """The counted cases' cashable gains against the count (its last year by default)."""
     return gains_against(count, gain_lines(programme, rules), year)
+
+
+def _programme_and_rules(subject: Programme | Path | str, rules: Rules | None):
+    from .io import load, rules_for
+
+    programme = subject if isinstance(subject, Programme) else load(subject)
+    return programme, rules if rules is not None else rules_for(programme.plugins)
+
+
+def count(subject: Programme | Path | str, *, rules: Rules | None = None) -> Count:
+    """The count of a programme (or a programme folder): ``tp.count("cases/kent").total``."""
+    programme, rules = _programme_and_rules(subject, rules)
+    return count_programme(programme, rules)
+
+
+def gains(
+    subject: Programme | Path | str,
+    *,
+    year: FinancialYear | str | None = None,
+    rules: Rules | None = None,
+) -> Gains:
+    """The counted cases' cashable gains against a programme's count (its last year unless
+    ``year`` is given)."""
+    from .periods import parse_year
+
+    programme, rules = _programme_and_rules(subject, rules)
+    chosen = None if year is None else parse_year(year)
+    return programme_gains(programme, count_programme(programme, rules), rules, chosen)

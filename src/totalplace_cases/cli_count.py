@@ -50,7 +50,9 @@ def _count(session: Session, path: Path) -> tuple[Count, object, object]:
 def _check_year(count: Count, year: FinancialYear | None) -> None:
     if year is not None and year not in count.years:
         known = ", ".join(map(str, count.years)) or "none"
-        raise click.BadParameter(f"the count has no {year}; its years: {known}", "--year")
+        raise click.BadParameter(
+            f"the count has no {year}; its years: {known}", param_hint="--year"
+        )
 
 
 def _refuse_bad_rows(count: Count) -> None:

@@ -582,3 +582,67 @@ def test_the_period_is_checked_even_when_years_is_not_a_number(write_case, probl
     assert any(
         m.startswith('costs[0].amounts."2009-10": year 2009-10 is outside') for m in messages
     )
+
+
+# -- the count: reduces and baseline -------------------------------------------------------------
+
+
+def test_a_cashable_line_names_the_spend_it_reduces(write_case, case_data):
+    case_data["benefits"][0]["reduces"] = {"agency": "partner-agency", "theme": "placements"}
+    (case,) = tp.load(write_case(case_data)).cases
+    assert case.benefits[0].reduces == tp.Reduces(agency="partner-agency", theme="placements")
+
+
+@pytest.mark.parametrize(
+    ("reduces", "cashable", "field", "message"),
+    [
+        ({"agency": "kcc"}, True, "benefits[0].reduces.agency", 'unknown agency "kcc"'),
+        ({"category": "sport"}, True, "benefits[0].reduces.category", 'unknown category "sport"'),
+        ({"theme": ""}, True, "benefits[0].reduces.theme", "expected a non-empty id"),
+        ({}, True, "benefits[0].reduces", "give at least one of agency, category, theme"),
+        ({"agnecy": "x"}, True, "benefits[0].reduces.agnecy", 'did you mean "agency"'),
+        ({"theme": "care"}, False, "benefits[0].reduces", "reduces applies to cashable lines"),
+    ],
+)
+def test_a_bad_reduces_is_reported_against_its_field(
+    write_case, case_data, problems_of, reduces, cashable, field, message
+):
+    case_data["benefits"][0]["reduces"] = reduces
+    case_data["benefits"][0]["cashable"] = cashable
+    path = write_case(case_data)
+    problems = [p for p in problems_of(path) if p.field == field]
+    assert problems and message in problems[0].message, problems_of(path)
+    assert problems[0].line is not None
+
+
+def test_reduces_on_a_non_cashable_line_is_refused_in_python_too():
+    with pytest.raises(ValueError, match="cashable lines only"):
+        tp.BenefitLine(id="b", agency="a", value_type="fiscal", amounts={}, reduces={"agency": "a"})
+    with pytest.raises(ValueError, match="at least one of"):
+        tp.Reduces()
+
+
+def test_baseline_names_spend_files_relative_to_programme_toml(write_programme, tmp_path):
+    folder = write_programme('[programme]\nid = "p"\nbaseline = ["data/spend.csv"]\n', "prog")
+    (folder / "data").mkdir()
+    (folder / "data" / "spend.csv").write_text("year\n", encoding="utf-8")
+    programme = tp.load(folder)
+    assert programme.baseline == (folder / "data" / "spend.csv",)
+
+
+def test_a_missing_or_unreadable_baseline_file_is_reported(write_programme, problems_of):
+    folder = write_programme(
+        '[programme]\nid = "p"\nbaseline = ["gone.csv", "notes.txt", 3]\n', folder="prog"
+    )
+    messages = [(p.field, p.line, p.message) for p in problems_of(folder)]
+    assert messages == [
+        ("programme.baseline", 3, "expected an array of strings, found an array"),
+    ]
+    folder = write_programme('[programme]\nid = "p"\nbaseline = ["gone.csv", "notes.txt"]\n',
+                             folder="prog2")  # fmt: skip
+    gone = folder / "gone.csv"
+    messages = [(p.field, p.line, p.message) for p in problems_of(folder)]
+    assert messages == [
+        ("programme.baseline[0]", 3, f'no such spend file "gone.csv" (looked for {gone})'),
+        ("programme.baseline[1]", 3, 'expected a .csv or .xlsx spend file, found "notes.txt"'),
+    ]

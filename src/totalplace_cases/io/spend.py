@@ -262,9 +262,9 @@ class RowReader:
 
     def read(self, cells: list[str], line: int) -> SpendLine | Rejection | None:
         """A row as a line of the count, a rejection saying why not, or None for a blank row."""
+        if not any(c.strip() for c in cells):
+            return None
         if len(cells) != self.width:
-            if not any(c.strip() for c in cells):
-                return None
             what = "short row" if len(cells) < self.width else "long row"
             return Rejection(
                 self.file, line, f"{what}: expected {self.width} fields, found {len(cells)}"
