@@ -32,6 +32,7 @@ KEY_TUPLES = (
     "COST_KEYS",
     "BENEFIT_KEYS",
     "REALIGNMENT_KEYS",
+    "REDUCES_KEYS",
 )
 
 # [text](target) but not ![image](...) handled the same way; skip code spans first.
@@ -80,6 +81,40 @@ def test_every_case_file_field_is_documented(name):
     assert keys, f"{name} is empty"
     missing = [key for key in keys if key not in documented]
     assert not missing, f"fields of {name} not written as `name` in docs/case-files.md: {missing}"
+
+
+def test_every_spend_file_column_is_documented():
+    from totalplace_cases.io.spend import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    documented = _backticked(CASE_FILES_DOC.read_text(encoding="utf-8"))
+    missing = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c not in documented]
+    assert not missing, f"spend-file columns not written as `name` in docs/case-files.md: {missing}"
+
+
+def _keys(value) -> set[str]:
+    """Every key of every dict inside ``value`` (but not the years that key ``gains``)."""
+    if isinstance(value, dict):
+        found = set() if all(k[:2] in ("19", "20") for k in value) else set(value)
+        return found.union(*(_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_keys(v) for v in value))
+    return set()
+
+
+def test_every_count_and_gains_json_field_is_documented(tmp_path):
+    from totalplace_cases.reports.count import count_dict, gains_dict
+
+    spend = tmp_path / "bad.csv"
+    spend.write_text("year,agency,category,theme,kind,amount\n2008-09,x,,,revenue,?\n")
+    count = tp.count(KENT)
+    lone = tp.baseline.count_files(
+        [spend], tp.io.rules_for([]), tp.Programme(id="p"), any_agency=True
+    )
+    keys = _keys(count_dict(count)) | _keys(count_dict(lone)) | _keys(gains_dict(tp.gains(KENT)))
+    documented = _backticked(CASE_FILES_DOC.read_text(encoding="utf-8"))
+    text = CASE_FILES_DOC.read_text(encoding="utf-8")
+    missing = sorted(k for k in keys if k not in documented and k not in text)
+    assert not missing, f"count/gains JSON fields not documented in docs/case-files.md: {missing}"
 
 
 # --- (b) every JSON field is documented --------------------------------------------------------

@@ -340,3 +340,38 @@ def test_there_is_no_kent_evidence_table_for_another_place(rules, tmp_path):
     programme = tp.load(folder, rules=rules)
     result = tp.appraise(programme, rules=rules)
     assert collect_evidence(rules, result, programme) == []
+
+
+# -- classifying the count ------------------------------------------------------------------------
+
+
+def spend_line(agency: str, service: str, **fields):
+    from totalplace_cases.io.spend import SpendLine
+
+    return SpendLine(
+        year=FinancialYear(2008), agency=agency, category="", theme="", kind="revenue",
+        amount=Decimal(1), funded_by=agency, service=service, **fields,
+    )  # fmt: skip
+
+
+def test_police_objective_and_cipfa_service_lines_are_classified_for_kent(rules):
+    kent = tp.load(KENT)
+    classify = totalplace_kent.totalplace_classify_spend
+    assert classify(spend_line("kent-police", "Road policing"), kent) == {
+        "category": "public-realm", "theme": "transport"}  # fmt: skip
+    assert classify(spend_line("kent-police", " local POLICING "), kent) == {
+        "category": "community", "theme": "community-safety"}  # fmt: skip
+    assert classify(spend_line("kcc", "Adult social care"), kent) == {
+        "category": "individual", "theme": "social-care"}  # fmt: skip
+    # A council's line in police coding, an unknown service, and a health body: not its business.
+    assert classify(spend_line("kcc", "Road policing"), kent) is None
+    assert classify(spend_line("kent-police", "Cake"), kent) is None
+    assert classify(spend_line("nhs-eck-pct", "Adult social care"), kent) is None
+    assert classify(spend_line("kent-police", "Road policing"), Programme(id="surrey")) is None
+
+
+def test_every_class_names_a_registered_category_and_theme(rules):
+    categories = set(rules.registry.keys("category"))
+    themes = set(rules.registry.keys("theme"))
+    for category, theme in totalplace_kent.spend_classes().values():
+        assert category in categories and theme in themes, (category, theme)
