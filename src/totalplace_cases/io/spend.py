@@ -378,7 +378,7 @@ def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
 # -- tallying a byte range (the hot path) -----------------------------------------------------
 
 
-def _batches(text: io.TextIOBase, size: int = 1 << 20) -> Iterator[tuple[str, list[str]]]:
+def _batches(text: io.TextIOBase, size: int = 1 << 17) -> Iterator[tuple[str, list[str]]]:
     """The text in blocks of whole lines: ``(block, its lines without line ends)``.
 
     A block whose double quotes do not balance (a quoted field running on past its last line)
@@ -584,7 +584,7 @@ class _Range(io.RawIOBase):
 
 
 def _text_range(path: str, start: int, end: int) -> io.TextIOWrapper:
-    raw = io.BufferedReader(_Range(path, start, end), buffer_size=1 << 20)
+    raw = io.BufferedReader(_Range(path, start, end), buffer_size=1 << 17)
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
 
