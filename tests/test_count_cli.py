@@ -186,3 +186,11 @@ def test_kent_gains_table_flags_nothing_and_names_the_year(invoke):
     assert result.exit_code == 0
     assert "2008-09 spend" in result.output and "programme total" in result.output
     assert "EXCEEDS BASELINE" not in result.output
+
+
+def test_a_programme_without_spend_files_is_told_how_to_name_them(invoke, tmp_path):
+    (tmp_path / "programme.toml").write_text('[programme]\nid = "p"\n', encoding="utf-8")
+    result = invoke("count", tmp_path)
+    assert result.exit_code == 2
+    assert "programme.baseline: the programme names no spend files" in result.output
+    assert "Traceback" not in result.output

@@ -382,7 +382,8 @@ def _batches(text: io.TextIOBase, size: int = 1 << 17) -> Iterator[tuple[str, li
     """The text in blocks of whole lines: ``(block, its lines without line ends)``.
 
     A block whose double quotes do not balance (a quoted field running on past its last line)
-    takes in the next block, once; a quote still open after that is a stray one.
+    takes in the next block, up to four blocks; a quote still open then is a stray one, left to
+    :func:`_record` to report.
     """
     carry = ""
     while True:
