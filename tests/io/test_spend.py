@@ -381,3 +381,18 @@ def test_a_large_file_split_across_processes_gives_the_same_tally(tmp_path, monk
     assert [(r.line, r.reason) for r in two.rejected] == [(1236, 'agency: unknown agency "nobody"')]
     expected = sum(Decimal(r[5]) for r in rows if r[1] != "nobody")
     assert pounds(two) == expected
+
+
+def test_a_file_that_cannot_be_read_is_the_projects_own_error(tmp_path, monkeypatch):
+    path = write(tmp_path, HEADER)
+
+    def refuse(name, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(name))
+
+    monkeypatch.setattr(spend, "open", refuse, raising=False)
+    for read in (tally_spend_file, lambda p, c: list(read_spend_lines(p, c))):
+        with pytest.raises(InputError) as caught:
+            read(path, CHECK)
+        (problem,) = caught.value.problems
+        assert (problem.file, problem.message) == (
+            str(path), "cannot read the file: Permission denied")  # fmt: skip

@@ -948,9 +948,16 @@ def tally_spend_file(
     def reader_for(layout: Layout) -> RowReader:
         return RowReader(layout, check, path, classify)
 
-    if _kind_of(path) == "xlsx":
-        return _excel_tally(path, reader_for)
-    return _csv_tally(path, reader_for, workers or os.cpu_count() or 1)
+    try:
+        if _kind_of(path) == "xlsx":
+            return _excel_tally(path, reader_for)
+        return _csv_tally(path, reader_for, workers or os.cpu_count() or 1)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: str, exc: OSError) -> InputError:
+    return InputError([Problem(f"cannot read the file: {exc.strerror or exc}", file=path)])
 
 
 def read_spend_lines(
@@ -960,7 +967,15 @@ def read_spend_lines(
 
     Blank rows are skipped. The file is read lazily, in constant memory.
     """
-    path = str(path)
+    try:
+        yield from _spend_lines(str(path), check, classify)
+    except OSError as exc:
+        raise _unreadable(str(path), exc) from None
+
+
+def _spend_lines(
+    path: str, check: SpendCheck, classify: Classifier | None
+) -> Iterator[SpendLine | Rejection]:
     if not os.path.isfile(path):
         raise InputError([Problem("no such spend file", file=path)])
     if _kind_of(path) == "xlsx":
