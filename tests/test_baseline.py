@@ -11,7 +11,7 @@ import totalplace_cases as tp
 from totalplace_cases import hookimpl
 from totalplace_cases.baseline import count_files
 from totalplace_cases.errors import PluginError
-from totalplace_cases.plugins import load_rules
+from totalplace_cases.plugins import load_rules, rules_for
 
 SPEND = """\
 year,agency,category,theme,kind,amount,service
@@ -72,7 +72,7 @@ def test_a_bad_answer_names_the_plugin(spend_file, answer, message):
 
 def test_the_kent_plugin_classifies_police_objective_lines_for_kent_only(kent_dir):
     programme = tp.load(kent_dir)
-    rules = tp.io.rules_for(programme.plugins)
+    rules = rules_for(programme.plugins)
     police = kent_dir / "baseline" / "kent-police-2008-09.csv"
     count = count_files([police], rules, programme)
     assert count.unclassified == ()

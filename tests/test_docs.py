@@ -108,7 +108,7 @@ def test_every_count_and_gains_json_field_is_documented(tmp_path):
     spend.write_text("year,agency,category,theme,kind,amount\n2008-09,x,,,revenue,?\n")
     count = tp.count(KENT)
     lone = tp.baseline.count_files(
-        [spend], tp.io.rules_for([]), tp.Programme(id="p"), any_agency=True
+        [spend], tp.plugins.rules_for([]), tp.Programme(id="p"), any_agency=True
     )
     keys = _keys(count_dict(count)) | _keys(count_dict(lone)) | _keys(gains_dict(tp.gains(KENT)))
     documented = _backticked(CASE_FILES_DOC.read_text(encoding="utf-8"))

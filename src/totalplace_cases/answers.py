@@ -272,6 +272,21 @@ def _evidence(value: Any, **_: Any) -> None:
                 _exact(cell, f"{what}, row {number}: a cell")
 
 
+def _classification(value: Any, **_: Any) -> None:
+    keys = ("category", "theme")
+    if (
+        not isinstance(value, Mapping)
+        or not value
+        or not set(value) <= set(keys)
+        or not all(isinstance(v, str) and v for v in value.values())
+    ):
+        raise BadAnswer(
+            f"expected None or a mapping of category and/or theme to non-empty text, got {value!r}"[
+                :300
+            ]
+        )
+
+
 _ANSWERS: dict[str, Callable[..., None]] = {
     "totalplace_register_categories": _nothing,
     "totalplace_register_themes": _nothing,
@@ -284,6 +299,7 @@ _ANSWERS: dict[str, Callable[..., None]] = {
     "totalplace_agency_for": _agency,
     "totalplace_validate_case": _problems,
     "totalplace_evidence_tables": _evidence,
+    "totalplace_classify_spend": _classification,
 }
 
 

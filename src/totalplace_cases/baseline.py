@@ -36,37 +36,28 @@ HOOK = "totalplace_classify_spend"
 
 
 def classifier(rules: Rules, programme: Programme) -> Classifier | None:
-    """The plugins' classifying rule as a function of a line; None if no plugin has one."""
-    if not rules.pm.hook.totalplace_classify_spend.get_hookimpls():
+    """The plugins' classifying rule as a function of a line; None if no plugin has one.
+
+    The plugin host checks each answer's form; a category that is not registered is refused
+    here, naming the plugin.
+    """
+    if not rules.implementers(HOOK):
         return None
     categories = frozenset(rules.registry.keys("category"))
 
     def classify(line: SpendLine) -> Mapping[str, str] | None:
-        answer = rules.call_first_by_plugin(HOOK, line=line, programme=programme)
+        answer = rules.call(HOOK, first=True, line=line, programme=programme)
         if answer is None:
             return None
-        plugin, value = answer
-        if (
-            not isinstance(value, Mapping)
-            or not value
-            or not set(value) <= {"category", "theme"}
-            or not all(isinstance(v, str) and v for v in value.values())
-        ):
-            raise PluginError(
-                plugin,
-                HOOK,
-                "expected None or a mapping of category and/or theme to non-empty text, "
-                f"got {value!r}",
-            )
-        category = value.get("category")
+        category = answer.value.get("category")
         if category is not None and category not in categories:
             raise PluginError(
-                plugin,
+                answer.plugin,
                 HOOK,
                 f'classified {line.file}:{line.line} as unknown category "{category}"; '
                 f"known: {', '.join(sorted(categories))}",
             )
-        return value
+        return answer.value
 
     return classify
 
@@ -164,11 +155,17 @@ def programme_gains(
     return gains_against(count, gain_lines(programme, rules), year)
 
 
-def _programme_and_rules(subject: Programme | Path | str, rules: Rules | None):
-    from .io import load, rules_for
+def _programme_and_rules(
+    subject: Programme | Path | str, rules: Rules | None
+) -> tuple[Programme, Rules]:
+    """A programme read through the pipeline (once), and its plugins."""
+    from . import pipeline
+    from .plugins import rules_for
 
-    programme = subject if isinstance(subject, Programme) else load(subject)
-    return programme, rules if rules is not None else rules_for(programme.plugins)
+    if isinstance(subject, Programme):
+        return subject, rules if rules is not None else rules_for(subject.plugins)
+    loaded = pipeline.load_programme(subject, rules=rules)
+    return loaded.programme, loaded.rules
 
 
 def count(subject: Programme | Path | str, *, rules: Rules | None = None) -> Count:

@@ -151,10 +151,10 @@ def totalplace_classify_spend(line, programme):
 
     Stops at the first non-None result (``firstresult``).
 
-    :param line: the :class:`~totalplace_cases.io.spend.SpendLine`, with its ``agency``,
+    :param line: the :class:`~totalplace_cases.plugin.SpendLine`, with its ``agency``,
         ``service``, ``description``, ``source`` and other columns (``fields``); its
         ``category`` and ``theme`` are empty where the file gave none.
-    :param programme: the :class:`~totalplace_cases.models.Programme` being counted.
+    :param programme: the :class:`~totalplace_cases.plugin.Programme` being counted.
     :returns: None when the line is not this rule's business, else a mapping with
         ``category`` (a registered category) and/or ``theme``.
     """

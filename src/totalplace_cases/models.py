@@ -39,6 +39,7 @@ __all__ = [
     "Realignment",
     "Reduces",
     "Settings",
+    "SpendLine",
     "Theme",
     "Tolerances",
 ]
@@ -287,6 +288,33 @@ class Tolerances:
     def _amber_below_green(self, _attribute: attrs.Attribute, value: Decimal) -> None:
         if value > self.green:
             raise ValueError(f"the amber threshold {value} is above the green one, {self.green}")
+
+
+@attrs.frozen
+class SpendLine:
+    """One line of the count: public spend in the place, read and checked from a spend file.
+
+    ``agency`` spends ``amount`` (exact, in pounds; negative for income) in ``year``, of
+    ``kind`` revenue or capital, in a counting ``category`` and ``theme`` (empty where the file
+    gave none and no rule classified it); ``funded_by`` is the body that pays for it (the
+    spending agency itself when the file names no funder). ``service``, ``description``,
+    ``source`` and ``fields`` (the file's other columns by header name) are the agency's own
+    words; ``file`` and ``line`` say where it was read.
+    """
+
+    year: FinancialYear
+    agency: str
+    category: str
+    theme: str
+    kind: str
+    amount: Decimal
+    funded_by: str
+    service: str = ""
+    description: str = ""
+    source: str = ""
+    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
+    file: str = ""
+    line: int = 0
 
 
 @attrs.frozen

@@ -13,8 +13,9 @@ marker, the value classes hooks return or ``register``, and the classes hooks re
 - returned: :class:`Valuation` (``totalplace_value_benefit``), :class:`Problem`
   (``totalplace_validate_case``), :class:`EvidenceTable` (``totalplace_evidence_tables``);
 - received: the models (:class:`Programme`, :class:`BusinessCase`, :class:`CostLine`,
-  :class:`BenefitLine`), the ``context`` of a case (:class:`CaseContext`), the appraisal
-  (:class:`Appraisal`, :class:`CaseAppraisal`) and the plugin host (:class:`Rules`).
+  :class:`BenefitLine`, and :class:`SpendLine`, a line of the count), the ``context`` of a case
+  (:class:`CaseContext`), the appraisal (:class:`Appraisal`, :class:`CaseAppraisal`) and the
+  plugin host (:class:`Rules`).
 
 Amounts are :class:`~decimal.Decimal` and years :class:`FinancialYear` throughout; the host checks
 every answer against its hook's contract and names the plugin when one does not hold
@@ -43,6 +44,7 @@ from .models import (
     CostLine,
     Programme,
     Realignment,
+    SpendLine,
     Theme,
 )
 from .parameters import ParameterTable, parse_table, read_table
@@ -72,6 +74,7 @@ __all__ = [
     "Programme",
     "Realignment",
     "Rules",
+    "SpendLine",
     "Theme",
     "UnitCost",
     "Valuation",

@@ -346,7 +346,7 @@ def test_there_is_no_kent_evidence_table_for_another_place(rules, tmp_path):
 
 
 def spend_line(agency: str, service: str, **fields):
-    from totalplace_cases.io.spend import SpendLine
+    from totalplace_cases.plugin import SpendLine
 
     return SpendLine(
         year=FinancialYear(2008), agency=agency, category="", theme="", kind="revenue",

@@ -43,7 +43,7 @@ from typing import Any
 import attrs
 
 from ..errors import InputError, Problem
-from ..models import COST_KINDS
+from ..models import COST_KINDS, SpendLine
 from ..money import MoneyError, parse_money
 from ..periods import FinancialYear, PeriodError, parse_year
 
@@ -80,29 +80,6 @@ _BULK_2 = re.compile(r"-?[0-9]+\.[0-9][0-9](?:\n-?[0-9]+\.[0-9][0-9])*").fullmat
 _BULK_ANY = re.compile(r"-?[0-9]+(?:\.[0-9][0-9]?)?(?:\n-?[0-9]+(?:\.[0-9][0-9]?)?)*").fullmatch
 _AMOUNT_0 = re.compile(r"-?[0-9]+").fullmatch
 _BOM = codecs.BOM_UTF8
-
-
-@attrs.frozen
-class SpendLine:
-    """One row of a spend file, read and checked: a line of the count.
-
-    ``amount`` is exact, in pounds; ``funded_by`` is the spending agency itself when the row
-    names no funder. ``fields`` holds the row's other columns by header name.
-    """
-
-    year: FinancialYear
-    agency: str
-    category: str
-    theme: str
-    kind: str
-    amount: Decimal
-    funded_by: str
-    service: str = ""
-    description: str = ""
-    source: str = ""
-    fields: Mapping[str, str] = attrs.field(factory=dict)
-    file: str = ""
-    line: int = 0
 
 
 @attrs.frozen
