@@ -1,7 +1,8 @@
 """The count and the gains as tables (terminal, Markdown), JSON and CSV.
 
 The JSON field names are a contract (``docs/case-files.md``, "The count"): money as strings
-with two decimals, shares and rates as numbers (decimal fractions rounded to six places).
+with two decimals, shares and rates as numbers (decimal fractions rounded to six places),
+written by :func:`totalplace_cases.reports.json.dumps` under the project's one JSON policy.
 Text read from spend files is shown with control characters escaped, and CSV cells that a
 spreadsheet would take for a formula are quoted with a leading apostrophe.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -19,6 +19,7 @@ from typing import Any
 from ..method.count import Change, Count, share
 from ..method.gains import GainRow, Gains
 from ..money import format_gbp, money_str
+from .json import dumps
 from .tables import render_rows
 
 __all__ = [
@@ -212,7 +213,7 @@ _NUMERIC = {"Lines", "Counted", "Rejected", "Total", "Rejected total", "Share", 
 def render_count(count: Count, fmt: str = "table", year: str | None = None) -> str:
     """The count as text (``table`` or ``markdown``), JSON or CSV."""
     if fmt == "json":
-        return json.dumps(count_dict(count, year), indent=2, ensure_ascii=False) + "\n"
+        return dumps(count_dict(count, year))
     if fmt == "csv":
         return _count_csv(count_dict(count, year))
     style = "github" if fmt == "markdown" else "simple"
@@ -356,7 +357,7 @@ def render_gains(gains: Gains, fmt: str = "table") -> str:
     """The gains as text (``table`` or ``markdown``), JSON or CSV."""
     data = gains_dict(gains)
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return dumps(data)
     shown = [*data["gains"], data["unassigned"], data["total"]]
     years = sorted({y for row in shown for y in row["gains"]})
     if fmt == "csv":
