@@ -5,6 +5,7 @@ Registered on the main command group by :mod:`totalplace_cases.cli`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -64,18 +65,30 @@ def _refuse_bad_rows(count: Count) -> None:
         )
 
 
-@click.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--year", metavar="YYYY-YY", help="Show this financial year only.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
+def _options(year_help: str, format_help: str) -> Callable[[Callable], Callable]:
+    """PATH, ``--year`` and ``--format``, shared by ``count`` and ``gains``."""
+
+    def decorate(command: Callable) -> Callable:
+        command = common_options(command)
+        command = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help=format_help,
+        )(command)
+        command = click.option("--year", metavar="YYYY-YY", help=year_help)(command)
+        command = click.argument("path", required=False, type=click.Path(path_type=Path))(command)
+        return click.command()(command)
+
+    return decorate
+
+
+@_options(
+    "Show this financial year only.",
+    "Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
 )
-@common_options
 def count(session: Session, path: Path | None, year: str | None, fmt: str) -> None:
     """Count the public spend in the place: PATH's baseline spend files, or one spend file.
 
@@ -98,18 +111,10 @@ def count(session: Session, path: Path | None, year: str | None, fmt: str) -> No
     click.echo(render_count(result, fmt, None if chosen is None else str(chosen)), nl=False)
 
 
-@click.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--year", metavar="YYYY-YY", help="The baseline year (default: the count's last).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="A table for a terminal or Markdown, the JSON contract, or CSV.",
+@_options(
+    "The baseline year (default: the count's last).",
+    "A table for a terminal or Markdown, the JSON contract, or CSV.",
 )
-@common_options
 def gains(session: Session, path: Path | None, year: str | None, fmt: str) -> None:
     """Show the counted cases' cashable gains against the baseline spend they reduce.
 
