@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -396,3 +397,19 @@ def test_a_file_that_cannot_be_read_is_the_projects_own_error(tmp_path, monkeypa
         (problem,) = caught.value.problems
         assert (problem.file, problem.message) == (
             str(path), "cannot read the file: Permission denied")  # fmt: skip
+
+
+def _die(*_args):
+    os._exit(3)  # a worker killed mid-count (out of memory, say)
+
+
+def test_a_worker_that_dies_leaves_the_count_to_one_process(tmp_path, monkeypatch):
+    rows = [
+        ("2008-09", "kcc", "individual", "a", "revenue", f"{i}.25", "", "x") for i in range(500)
+    ]
+    path = write(tmp_path, _as_csv(rows))
+    monkeypatch.setattr(spend, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(spend, "_worker", _die)
+    tally = tally_spend_file(path, CHECK, workers=2)
+    assert tally.workers == 1
+    assert pounds(tally) == sum(Decimal(r[5]) for r in rows)  # 0.25 + 1.25 + ... + 499.25

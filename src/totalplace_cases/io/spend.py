@@ -722,16 +722,26 @@ def _worker(path: str, start: int, end: int, last: bool) -> tuple[str, Any]:
 def _parallel(path: str, cuts: list[int], reader: RowReader) -> list[tuple[FileTally, int]] | None:
     """Each range tallied in its own process; None if a range did not end on a record end."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _WORKER_READER
     _WORKER_READER = reader
+    ranges = list(itertools.pairwise(cuts))
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(len(cuts) - 1) as pool:
-            ranges = list(itertools.pairwise(cuts))
-            answers = pool.starmap(
-                _worker, [(path, a, b, i == len(ranges) - 1) for i, (a, b) in enumerate(ranges)]
+        with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:
+            answers = list(
+                pool.map(
+                    _worker,
+                    [path] * len(ranges),
+                    [a for a, _ in ranges],
+                    [b for _, b in ranges],
+                    [i == len(ranges) - 1 for i in range(len(ranges))],
+                )
             )
+    except BrokenProcessPool:
+        return None  # a worker died (killed, out of memory): read the file in this process
     finally:
         _WORKER_READER = None
     parts: list[tuple[FileTally, int]] = []
