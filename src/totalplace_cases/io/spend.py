@@ -80,6 +80,7 @@ _BULK_2 = re.compile(r"-?[0-9]+\.[0-9][0-9](?:\n-?[0-9]+\.[0-9][0-9])*").fullmat
 _BULK_ANY = re.compile(r"-?[0-9]+(?:\.[0-9][0-9]?)?(?:\n-?[0-9]+(?:\.[0-9][0-9]?)?)*").fullmatch
 _AMOUNT_0 = re.compile(r"-?[0-9]+").fullmatch
 _BOM = codecs.BOM_UTF8
+_SEP = "\x1f"  # joins a row's key columns into one raw key (see _Tallier)
 
 
 @attrs.frozen
@@ -396,6 +397,10 @@ class _Tallier:
     A row gets exactly the result the full reading would give, whatever the path: its key maps
     to the key the full reading gave it, and the plain amount forms are a subset of what
     :func:`~totalplace_cases.money.parse_money` reads, to the same value.
+
+    A row's raw key is its key columns' text joined with a unit separator (one string hashes
+    and compares far faster than a tuple of six); a line holding that character never takes a
+    fast path, so two different keys cannot join to the same text.
     """
 
     def __init__(self, reader: RowReader):
@@ -406,11 +411,14 @@ class _Tallier:
         columns = [at[c] for c in ("year", "agency", "category", "theme", "kind")]
         if "funded_by" in at:
             columns.append(at["funded_by"])
-        self.key_of = operator.itemgetter(*columns)
+        self.key_columns = len(columns)
+        pick = operator.itemgetter(*columns)
+        self.key_of: Callable[[list[str]], str] = lambda cells: _SEP.join(pick(cells))
+        self.keys_of = lambda rows: map(_SEP.join, map(pick, rows))
         self.amount_of = operator.itemgetter(at["amount"])
         self.tally = FileTally(reader.file)
-        self.sums: dict[tuple, int] = {}  # raw key -> pence, rows that took a fast path
-        self.known: dict[tuple, SpendKey] = {}  # raw key -> the key the full reading gave it
+        self.sums: dict[str, int] = {}  # raw key -> pence, rows that took a fast path
+        self.known: dict[str, SpendKey] = {}  # raw key -> the key the full reading gave it
         self.fast = 0
         self.lines = 0  # physical lines read
         self.stray = False  # a quote was left open: the end of a block was taken as a limit
@@ -418,7 +426,7 @@ class _Tallier:
     def run(self, text: io.TextIOBase, bounded: bool) -> tuple[FileTally, int]:
         batches = _batches(text)
         for block, lines in batches:
-            if '"' not in block and self._bulk(lines, "\r" in block):
+            if '"' not in block and _SEP not in block and self._bulk(lines, "\r" in block):
                 self.lines += len(lines)
                 continue
             self._rows(lines, bounded)
@@ -436,7 +444,9 @@ class _Tallier:
         rows = list(map(str.split, lines, repeat(",")))
         if set(map(len, rows)) != {self.width}:
             return False
-        keys = list(map(self.key_of, rows))
+        keys = list(self.keys_of(rows))
+        if not all(map(self.known.__contains__, keys)):
+            return False  # a key not checked yet: read the block row by row
         amounts = list(map(self.amount_of, rows))
         joined = "\n".join(amounts)
         if _BULK_2(joined):
@@ -445,15 +455,10 @@ class _Tallier:
             pence = map(int, map(Decimal.scaleb, map(Decimal, amounts), repeat(2)))
         else:
             return False
-        block: dict[tuple, int] = {}
-        get = block.get
-        for key, amount in zip(keys, pence, strict=True):
-            block[key] = get(key, 0) + amount
-        if not self.known.keys() >= block.keys():
-            return False  # a key not checked yet: read the block row by row
         sums = self.sums
-        for key, amount in block.items():
-            sums[key] = sums.get(key, 0) + amount
+        get = sums.get
+        for key, amount in zip(keys, pence, strict=True):
+            sums[key] = get(key, 0) + amount
         self.fast += len(rows)
         return True
 
@@ -467,7 +472,7 @@ class _Tallier:
             number += 1
             if '"' not in line:
                 cells = line.rstrip("\r").split(",")
-                if len(cells) == width:
+                if len(cells) == width and _SEP not in line:
                     raw = key_of(cells)
                     if raw in known:
                         text = amount_of(cells)
@@ -497,7 +502,11 @@ class _Tallier:
             _add(tally, result)
             if isinstance(result, SpendLine) and len(record) == width:
                 raw = key_of(record)
-                if raw not in known and _as_given(record, self.at, result):
+                if (
+                    raw not in known
+                    and raw.count(_SEP) == self.key_columns - 1
+                    and _as_given(record, self.at, result)
+                ):
                     known[raw] = _key(result)
         self.lines = number
 
