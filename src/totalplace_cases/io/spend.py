@@ -417,7 +417,7 @@ class _Tallier:
         self.keys_of = lambda rows: map(_SEP.join, map(pick, rows))
         self.amount_of = operator.itemgetter(at["amount"])
         self.tally = FileTally(reader.file)
-        self.sums: dict[str, int] = {}  # raw key -> pence, rows that took a fast path
+        self.sums: dict[str, int] = {}  # checked raw key -> pence of the rows that took a fast path
         self.known: dict[str, SpendKey] = {}  # raw key -> the key the full reading gave it
         self.fast = 0
         self.lines = 0  # physical lines read
@@ -444,21 +444,25 @@ class _Tallier:
         rows = list(map(str.split, lines, repeat(",")))
         if set(map(len, rows)) != {self.width}:
             return False
-        keys = list(self.keys_of(rows))
-        if not all(map(self.known.__contains__, keys)):
-            return False  # a key not checked yet: read the block row by row
         amounts = list(map(self.amount_of, rows))
         joined = "\n".join(amounts)
         if _BULK_2(joined):
-            pence: Iterable[int] = map(int, joined.replace(".", "").split("\n"))
+            pence = list(map(int, joined.replace(".", "").split("\n")))
         elif _BULK_ANY(joined):
-            pence = map(int, map(Decimal.scaleb, map(Decimal, amounts), repeat(2)))
+            pence = list(map(int, map(Decimal.scaleb, map(Decimal, amounts), repeat(2))))
         else:
             return False
-        sums = self.sums
+        keys = list(self.keys_of(rows))
+        sums = self.sums  # holds every checked raw key, from 0
         get = sums.get
         for key, amount in zip(keys, pence, strict=True):
-            sums[key] = get(key, 0) + amount
+            total = get(key)
+            if total is None:
+                # A key not checked yet: take back what this block added, and read it row by row.
+                for earlier, added in zip(keys[: keys.index(key)], pence, strict=False):
+                    sums[earlier] -= added
+                return False
+            sums[key] = total + amount
         self.fast += len(rows)
         return True
 
@@ -508,6 +512,7 @@ class _Tallier:
                     and _as_given(record, self.at, result)
                 ):
                     known[raw] = _key(result)
+                    sums[raw] = 0
         self.lines = number
 
 
