@@ -354,6 +354,8 @@ def _read_tolerances(f: Fields, data: Mapping[str, Any]) -> Tolerances:
         )
         return default
     return Tolerances(green=green, amber=amber)
+
+
 def _baseline_files(f: Fields, head: Mapping, p: tuple, folder: Path) -> list[Path]:
     """The spend files ``baseline`` names, relative to ``programme.toml``; each must exist."""
     entries = f.get(head, p, "baseline", expect_str_list, default=[]) or []
