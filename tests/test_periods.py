@@ -326,3 +326,14 @@ def test_quarter_addition_and_subtraction_agree(start, number, steps):
     later = quarter + steps
     assert later - quarter == steps
     assert later - steps == quarter
+
+
+def test_years_compare_and_hash_on_their_start_year_alone():
+    # The appraisal keys every amount by year: equal start years are the same key, whatever
+    # object holds them, and a year is never equal to a bare number.
+    assert FY(2010) == parse_year("2010/11") and hash(FY(2010)) == hash(parse_year("2010-11"))
+    assert FY(2010) != FY(2011) and (FY(2010) != FY(2010)) is False
+    assert FY(2010) != 2010 and {FY(2010): "a"}.get(2010) is None
+    assert FY(2009) < FY(2010) <= FY(2010) < FY(2011) and FY(2011) > FY(2010) >= FY(2010)
+    with pytest.raises(TypeError):
+        FY(2010) < 2011  # noqa: B015

@@ -34,11 +34,49 @@ class PeriodError(ValueError):
     """A year or quarter that is not written the way the method requires."""
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(eq=False, order=False)
 class FinancialYear:
-    """A UK financial year, identified by the calendar year in which it starts."""
+    """A UK financial year, identified by the calendar year in which it starts.
+
+    Years compare and hash on their start year alone, written out below rather than generated:
+    they key every amount of every case, and the appraisal compares and hashes them millions of
+    times.
+    """
 
     start_year: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FinancialYear):
+            return self.start_year == other.start_year
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, FinancialYear):
+            return self.start_year != other.start_year
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.start_year)
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, FinancialYear):
+            return self.start_year < other.start_year
+        return NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        if isinstance(other, FinancialYear):
+            return self.start_year <= other.start_year
+        return NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, FinancialYear):
+            return self.start_year > other.start_year
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, FinancialYear):
+            return self.start_year >= other.start_year
+        return NotImplemented
 
     @start_year.validator
     def _check_range(self, _attribute: attrs.Attribute, value: int) -> None:
