@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 
@@ -138,3 +138,14 @@ def test_malformed_deflator_tables_are_refused(header, rows, expected):
 def test_projection_must_be_above_minus_one():
     with pytest.raises(ValueError, match="above -1"):
         Deflator("d", calendar={2020: Decimal(1), 2021: Decimal(1)}, financial=None, projection=-1)
+
+
+def test_the_ratio_of_two_years_is_computed_once_and_kept(hmt):
+    # 2009-10 -> 2012-13: 72.316925 / 68.443175 (method §2), the factor Kent's money is moved
+    # by with --price-base 2012-13.
+    ratio = hmt.ratio("2009-10", "2012-13")
+    with localcontext() as context:
+        context.prec = 60  # the method's precision
+        assert ratio == Decimal("72.316925") / Decimal("68.443175")
+    assert hmt.ratio(parse_year("2009-10"), parse_year("2012-13")) is ratio
+    assert hmt.with_projection("0.02").ratio("2009-10", "2012-13") == ratio  # a fresh cache

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ import attrs
 
 from ..errors import InputError, Problem
 from ..parameters import ParameterTable
+from .precision import PRECISION, exact
 
 __all__ = [
     "PRECISION",
@@ -36,8 +37,6 @@ __all__ = [
     "schedule_from_rules",
 ]
 
-#: Significant digits of the decimal arithmetic behind every factor.
-PRECISION = 60
 #: When in a year its flows are taken to occur: at its start (year t is discounted by D_t,
 #: the Green Book's convention) or in its middle (half a year later).
 TIMINGS: tuple[str, ...] = ("start", "mid")
@@ -49,11 +48,6 @@ Band = tuple[int, int | None, Decimal]
 
 # Guards the growth of the factor caches when appraisals run in threads.
 _LOCK = threading.Lock()
-
-
-def _context() -> Context:
-    """A fresh decimal context, independent of whatever the caller has set."""
-    return Context(prec=PRECISION)
 
 
 def _check_year(t: object, what: str = "year") -> int:
@@ -133,6 +127,10 @@ class DiscountSchedule:
     vintage: str = ""
     _factors: list[Decimal] = attrs.field(
         init=False, factory=lambda: [Decimal(1)], eq=False, repr=False, hash=False
+    )
+    # (first year, number of years, timing) -> factors: the spans cases have asked for.
+    _spans: dict[tuple[int, int, str], tuple[Decimal, ...]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False, hash=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -216,7 +214,7 @@ class DiscountSchedule:
         t = _check_year(t)
         cache = self._factors
         if t >= len(cache):
-            with _LOCK, localcontext(_context()):
+            with _LOCK, exact():
                 one = Decimal(1)
                 while len(cache) <= t:
                     cache.append(cache[-1] / (one + self.rate(len(cache))))
@@ -238,7 +236,7 @@ class DiscountSchedule:
         and within a band equals ``(1 + r) ** -(t + 1/2)``.
         """
         t = _check_year(t)
-        with localcontext(_context()):
+        with exact():
             return self.factor(t) / (Decimal(1) + self.rate(t + 1)).sqrt()
 
     def factor_at(self, t: int, timing: str = "start") -> Decimal:
@@ -248,6 +246,17 @@ class DiscountSchedule:
         if timing == "mid":
             return self.mid_year_factor(t)
         raise ValueError(f"timing must be one of {', '.join(TIMINGS)}, found {timing!r}")
+
+    def factors_at(self, first: int, n: int, timing: str = "start") -> tuple[Decimal, ...]:
+        """The factors of ``n`` consecutive years from year ``first`` (start or mid-year): one
+        case's factors, indexed by years since its start. Kept once computed."""
+        key = (first, n, timing)
+        span = self._spans.get(key)
+        if span is None:
+            span = tuple(self.factor_at(first + k, timing) for k in range(n))
+            with _LOCK:
+                self._spans[key] = span
+        return span
 
 
 class _HasTables(Protocol):

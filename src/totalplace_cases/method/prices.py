@@ -17,25 +17,20 @@ financial-year series when it is ``financial_year,index`` with years like ``2010
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 
 import attrs
 
 from ..errors import InputError, Problem, TotalPlaceError
 from ..parameters import ParameterTable
 from ..periods import FinancialYear, PeriodError, parse_year
+from .precision import PRECISION, exact
 
 __all__ = ["PRECISION", "Deflator", "deflator_from_table", "rebase_with_indices"]
 
-#: Significant digits of the price arithmetic.
-PRECISION = 60
 _KIND = "deflator"
 _FIRST_SHARE = Decimal("0.75")  # April-December of the starting calendar year
 _SECOND_SHARE = Decimal("0.25")  # January-March of the next
-
-
-def _context() -> Context:
-    return Context(prec=PRECISION)
 
 
 def _as_decimal(value: object, what: str) -> Decimal:
@@ -75,7 +70,7 @@ def rebase_with_indices(
     new = _as_decimal(to_index, "a price index")
     if old <= 0 or new <= 0:
         raise ValueError(f"price indices must be positive, found {old} and {new}")
-    with localcontext(_context()):
+    with exact():
         return amount * new / old
 
 
@@ -110,6 +105,8 @@ class Deflator:
     source: str = ""
     vintage: str = ""
     projection: Decimal | None = attrs.field(default=None, converter=_projection)
+    # (from start year, to start year) -> index ratio, each computed once (see ratio()).
+    _ratios: dict[tuple[int, int], Decimal] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.calendar and not self.financial:
@@ -220,7 +217,7 @@ class Deflator:
             return self.financial[year]
         calendar = self.calendar
         if calendar and year.start_year in calendar and year.start_year + 1 in calendar:
-            with localcontext(_context()):
+            with exact():
                 return (
                     _FIRST_SHARE * calendar[year.start_year]
                     + _SECOND_SHARE * calendar[year.start_year + 1]
@@ -304,7 +301,7 @@ class Deflator:
                 f'used to extend the series (e.g. deflator_projection = "0.02" in the '
                 f'programme\'s settings, or Deflator.with_projection(Decimal("0.02")))'
             )
-        with localcontext(_context()):
+        with exact():
             growth = Decimal(1) + self.projection
             if year > last:
                 return self._available(last) * growth ** (year - last)
@@ -327,6 +324,20 @@ class Deflator:
         ``value * index[to_year] / index[from_year]`` to 60 significant digits.
         """
         return rebase_with_indices(value, self.index(from_year), self.index(to_year))
+
+    def ratio(self, from_year: FinancialYear | str, to_year: FinancialYear | str) -> Decimal:
+        """``index[to_year] / index[from_year]``: what one pound of ``from_year``'s prices is
+        worth in ``to_year``'s prices. Computed once per pair of years and kept, so that an
+        appraisal converting thousands of amounts divides once for each pair it meets."""
+        from_year, to_year = _as_year(from_year), _as_year(to_year)
+        key = (from_year.start_year, to_year.start_year)
+        ratio = self._ratios.get(key)
+        if ratio is None:
+            new, old = self.index(to_year), self.index(from_year)
+            with exact():
+                ratio = new / old
+            self._ratios[key] = ratio
+        return ratio
 
     def real(
         self, value: Decimal | int | str, year: FinancialYear | str, base: FinancialYear | str
