@@ -540,3 +540,69 @@ def test_realignments_move_budget_between_agencies_without_changing_the_totals(r
     assert rows["kcc"].net_fiscal == -100  # the wrong pocket, before realignment
     assert rows["kcc"].net_fiscal_after_realignment > 0
     assert (result.pv_costs, result.pv_benefits) == (100, 300)  # a transfer adds nothing
+
+
+# -- each line's values by year (LineResult.values) -------------------------------------------
+
+
+def test_a_cost_line_s_values_are_its_real_cost_after_optimism_bias(rules):
+    # 100 and 200 uplifted by 25%: 125 and 250, undiscounted; the line's pv discounts them.
+    case = make_case([cost([100, 200], optimism_bias=Decimal("0.25"))], years=3)
+    line = tp.appraise(case, rules=rules).cases[0].lines[0]
+    assert dict(line.values) == {Y0: Decimal(125), Y0 + 1: Decimal(250)}
+    assert Y0 + 2 not in line.values  # a year the line gives nothing for is absent
+    assert line.pv == Decimal("366.545893719807")  # 125 + 250 / 1.035, kept to 1e-12
+
+
+def test_a_benefit_line_s_values_are_after_every_adjustment_all_agencies_together():
+    # 2 incidents x 2,470 = 4,940 gross, deadweight 0.2 -> 3,952 in 2008-09, split among five
+    # bodies in the agencies' rows but whole in the line's values.
+    rules = load_rules(entry_points=False, extra=[("dv", DomesticViolenceUnitCost())])
+    line = BenefitLine(
+        id="dv",
+        agency="nhs",
+        value_type="fiscal",
+        volumes={FinancialYear(2008): Decimal(2)},
+        unit_cost="test:DV",
+        deadweight=Decimal("0.2"),
+    )
+    result = tp.appraise(make_case([], [line], years=1, start=FinancialYear(2008)), rules=rules)
+    values = result.cases[0].lines[0].values
+    assert dict(values) == {FinancialYear(2008): Decimal(3952)}
+    assert len(result.cases[0].by_agency) == 5
+
+
+def test_drop_off_shows_in_a_benefit_line_s_values(rules):
+    # 100 a year from year 1 with a 20% drop-off and 10% deadweight: 90, 72, 57.6.
+    line = benefit([None, 100, 100, 100], drop_off=Decimal("0.2"), deadweight=Decimal("0.1"))
+    values = tp.appraise(make_case([], [line], years=4), rules=rules).cases[0].lines[0].values
+    assert list(values.items()) == [(Y0 + 1, 90), (Y0 + 2, 72), (Y0 + 3, Decimal("57.6"))]
+
+
+def test_the_flows_are_the_lines_values_added_up_by_year(rules):
+    case = make_case(
+        [cost([100, 50], optimism_bias=Decimal("0.1")), cost([None, 20])],
+        [benefit([10, 10], line_id="f"), benefit([0, 7], line_id="s", value_type="social")],
+        years=2,
+    )
+    result = tp.appraise(case, rules=rules).cases[0]
+    flows = result.flows
+    assert [(f.costs, f.costs_unadjusted) for f in flows] == [(110, 100), (75, 70)]
+    assert [(f.benefits, f.fiscal, f.social, f.economic) for f in flows] == [
+        (10, 10, 0, 0),
+        (17, 10, 7, 0),
+    ]
+    assert [f.t for f in flows] == [0, 1]
+    assert [float(f.discount_factor) for f in flows] == pytest.approx([1.0, 1 / 1.035], rel=1e-15)
+
+
+def test_the_figures_do_not_depend_on_the_caller_s_decimal_context(rules):
+    # The method computes in its own 60-digit context (method §12), whatever the caller set.
+    from decimal import ROUND_DOWN, localcontext
+
+    case = make_case([cost(WORKED_COSTS, optimism_bias=Decimal("0.255"))],
+                     [benefit(WORKED_BENEFITS, drop_off=Decimal("0.03"))])  # fmt: skip
+    expected = tp.to_dict(tp.appraise(case, rules=rules))
+    with localcontext() as context:
+        context.prec, context.rounding = 6, ROUND_DOWN
+        assert tp.to_dict(tp.appraise(case, rules=rules)) == expected

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ..errors import InputError, Problem
+from ..method.conventions import discount_base_of
 from ..models import (
     AGENCY_KINDS,
     COST_KINDS,
@@ -398,7 +399,7 @@ def read_case(
     if category is not None and categories is not None and category not in categories:
         f.problem(("category",), _unknown_category(category, categories))
     case_base = f.get(data, (), "discount_base", expect_year)
-    base = discount_base or case_base
+    base = discount_base_of(discount_base, case_base, start) if start is not None else None
     if base is not None and start is not None and start < base:
         f.problem(
             ("discount_base",) if case_base else ("start",),

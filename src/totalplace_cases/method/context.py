@@ -7,6 +7,7 @@ unit costs. It records every parameter table it consults, so the result can name
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,8 @@ from ..models import BusinessCase, Programme
 from ..parameters import ParameterTable
 from ..periods import FinancialYear
 from ..registry import unit_cost_hint
+from .conventions import Conventions
+from .precision import exact
 from .prices import Deflator, deflator_from_table
 
 if TYPE_CHECKING:
@@ -33,14 +36,33 @@ class CaseContext:
     programme: Programme
     case: BusinessCase
     rules: Rules
-    price_base: FinancialYear
-    input_base: FinancialYear
-    discount_base: FinancialYear
-    schedule: str
-    timing: str
+    conventions: Conventions
     used_tables: dict[str, ParameterTable] = attrs.field(factory=dict)
     used_unit_costs: dict[str, UnitCost] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
+    _deflator: Deflator | None = attrs.field(default=None, init=False, repr=False)
+
+    @property
+    def price_base(self) -> FinancialYear:
+        """The prices every figure of the case is reported in."""
+        return self.conventions.price_base
+
+    @property
+    def input_base(self) -> FinancialYear:
+        """The prices the case's real amounts are written in, where a line gives none."""
+        return self.conventions.input_base
+
+    @property
+    def discount_base(self) -> FinancialYear:
+        return self.conventions.discount_base
+
+    @property
+    def schedule(self) -> str:
+        return self.conventions.schedule
+
+    @property
+    def timing(self) -> str:
+        return self.conventions.timing
 
     @property
     def settings(self):
@@ -54,17 +76,36 @@ class CaseContext:
 
     @property
     def deflator(self) -> Deflator:
-        table = self.table(self.settings.deflator, "deflator")
-        deflator = deflator_from_table(table, self.settings.deflator_projection)
-        if deflator.basis not in self.notes:
-            self.notes.append(deflator.basis)
-        return deflator
+        """The programme's deflator, recorded (with its note) the first time it is needed."""
+        if self._deflator is None:
+            table = self.table(self.settings.deflator, "deflator")
+            deflator = deflator_from_table(table, self.settings.deflator_projection)
+            if deflator.basis not in self.notes:
+                self.notes.append(deflator.basis)
+            self._deflator = deflator
+        return self._deflator
 
     def to_price_base(self, amount: Decimal, prices_of: FinancialYear) -> Decimal:
         """``amount`` in ``prices_of``'s prices, expressed at this case's price base."""
-        if prices_of == self.price_base:
+        if prices_of == self.conventions.price_base:
             return amount
-        return self.deflator.rebase(amount, prices_of, self.price_base)
+        ratio = self.deflator.ratio(prices_of, self.conventions.price_base)
+        with exact():
+            return amount * ratio
+
+    def real(
+        self, amounts: Mapping[FinancialYear, Decimal], base: FinancialYear | None
+    ) -> dict[FinancialYear, Decimal]:
+        """Amounts by year in real terms at the price base: all in ``base``'s prices, or (for
+        ``None``, a nominal line) each in its own year's prices."""
+        price_base = self.conventions.price_base
+        if base is None:
+            return {y: self.to_price_base(v, y) for y, v in amounts.items()}
+        if base == price_base:
+            return dict(amounts)
+        ratio = self.deflator.ratio(base, price_base)
+        with exact():
+            return {y: v * ratio for y, v in amounts.items()}
 
     def unit_cost(self, key: str) -> UnitCost:
         """A registered unit cost; a clear error naming what is missing if none is."""

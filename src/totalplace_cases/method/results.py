@@ -8,13 +8,16 @@ written by :mod:`totalplace_cases.reports.json`, whose field names these match).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ..periods import FinancialYear
+from .precision import ZERO, exact
+
+VALUE_TYPES = ("fiscal", "economic", "social")
 
 __all__ = [
     "AgencyResult",
@@ -23,8 +26,10 @@ __all__ = [
     "Flow",
     "LineResult",
     "ParameterUse",
+    "Period",
     "ProgrammeSummary",
     "Totals",
+    "YearValues",
 ]
 
 
@@ -86,8 +91,65 @@ class AgencyResult:
 
 
 @attrs.frozen
+class Period:
+    """What a case result keeps to give its flows by year: the years, the discount factors,
+    how far the first year is from the discount base, and the costs before optimism bias."""
+
+    years: tuple[FinancialYear, ...]
+    shift: int
+    factors: tuple[Decimal, ...]
+    costs_unadjusted: tuple[Decimal, ...]
+
+
+def _by_offset(values: Mapping[FinancialYear, Decimal], years: tuple[FinancialYear, ...]):
+    """A line's values as a tuple over the period (None where it has none)."""
+    if isinstance(values, YearValues) and values._first == years[0]:
+        return values._values
+    return tuple(values.get(year) for year in years)
+
+
+class YearValues(Mapping[FinancialYear, Decimal]):
+    """Amounts by financial year, held compactly as a tuple over a case's appraisal period.
+
+    A read-only mapping: ``values[FinancialYear(2011)]``, ``dict(values)``, iteration in year
+    order. Years with no amount are absent (a year given as zero is present, as zero).
+    """
+
+    __slots__ = ("_first", "_values")
+
+    def __init__(self, first: FinancialYear, values: Mapping[int, Decimal], years: int):
+        self._first = first
+        slots: list[Decimal | None] = [None] * years
+        for offset, value in values.items():
+            slots[offset] = value
+        self._values = tuple(slots)
+
+    def __getitem__(self, year: FinancialYear) -> Decimal:
+        offset = year.start_year - self._first.start_year if isinstance(year, FinancialYear) else -1
+        value = self._values[offset] if 0 <= offset < len(self._values) else None
+        if value is None:
+            raise KeyError(year)
+        return value
+
+    def __iter__(self) -> Iterator[FinancialYear]:
+        first = self._first
+        return (first + k for k, value in enumerate(self._values) if value is not None)
+
+    def __len__(self) -> int:
+        return sum(value is not None for value in self._values)
+
+    def __repr__(self) -> str:
+        return f"YearValues({dict(self)!r})"
+
+
+@attrs.frozen
 class LineResult:
-    """One cost or benefit line's present value and the adjustments applied to it."""
+    """One cost or benefit line's present value, the adjustments applied to it, and its values.
+
+    ``values`` are the line's undiscounted values by year, in real terms at the price base: for
+    a cost line after optimism bias, for a benefit line after every adjustment of the benefit
+    chain (all the agencies that share it together).
+    """
 
     kind: str  # "cost" or "benefit"
     id: str
@@ -131,10 +193,10 @@ class CaseAppraisal:
     payback_years: float | None
     vfm_category: str | None
     by_agency: tuple[AgencyResult, ...]
-    flows: tuple[Flow, ...]
     lines: tuple[LineResult, ...] = ()
     npsv: Decimal = attrs.field()
     net_budget_impact: Decimal = attrs.field()
+    _period: Period | None = attrs.field(default=None, eq=False, repr=False, alias="period")
 
     @npsv.default
     def _npsv(self) -> Decimal:
@@ -145,6 +207,40 @@ class CaseAppraisal:
     def _net_budget_impact(self) -> Decimal:
         """PV of fiscal benefits less PV of costs: the effect on public budgets."""
         return self.pv_fiscal - self.pv_costs
+
+    @property
+    def flows(self) -> tuple[Flow, ...]:
+        """One :class:`Flow` per year of the appraisal period, added up from the lines' values
+        when asked for (a result kept for its headline figures does not hold them)."""
+        period = self._period
+        if period is None:
+            return ()
+        n = len(period.years)
+        sums = {key: [ZERO] * n for key in ("costs", "benefits", *VALUE_TYPES)}
+        with exact():
+            for line in self.lines:
+                if line.kind == "cost":
+                    targets = (sums["costs"],)
+                else:
+                    targets = (sums["benefits"], sums[line.value_type or "fiscal"])
+                for k, value in enumerate(_by_offset(line.values, period.years)):
+                    if value is not None:
+                        for target in targets:
+                            target[k] += value
+        return tuple(
+            Flow(
+                year=period.years[k],
+                t=period.shift + k,
+                discount_factor=period.factors[k],
+                costs=sums["costs"][k],
+                costs_unadjusted=period.costs_unadjusted[k],
+                benefits=sums["benefits"][k],
+                fiscal=sums["fiscal"][k],
+                economic=sums["economic"][k],
+                social=sums["social"][k],
+            )
+            for k in range(n)
+        )
 
 
 @attrs.frozen

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import TotalPlaceError
 from ..periods import FinancialYear
 from ..plugin import Valuation
+from .precision import exact
 from .prices import rebase_with_indices
 
 if TYPE_CHECKING:
@@ -32,37 +33,36 @@ _FIRST_SHARE, _SECOND_SHARE = Decimal("0.75"), Decimal("0.25")
 
 def standard_valuation(line: BenefitLine, context: CaseContext) -> Valuation | None:
     """Amounts as given, or volumes times a given or cited unit value."""
+    base = context.conventions.line_base(line)
     if line.amounts:
-        if line.prices == "nominal":
-            gross = {y: context.to_price_base(v, y) for y, v in line.amounts.items()}
-            return Valuation(gross, basis="amounts (nominal, deflated)")
-        base = line.price_base or context.input_base
-        gross = {y: context.to_price_base(v, base) for y, v in line.amounts.items()}
-        return Valuation(gross, basis="amounts")
+        gross = context.real(line.amounts, base)
+        return Valuation(gross, basis="amounts" if base else "amounts (nominal, deflated)")
     if line.unit_value is not None:
-        if line.prices == "nominal":
-            gross = {
-                y: context.to_price_base(n * line.unit_value, y) for y, n in line.volumes.items()
-            }
+        if base is None:
+            with exact():
+                cash = {y: n * line.unit_value for y, n in line.volumes.items()}
+            gross = context.real(cash, None)
             return Valuation(gross, basis=f"volumes x unit value {line.unit_value} (nominal)")
-        base = line.price_base or context.input_base
         unit = context.to_price_base(line.unit_value, base)
-        gross = {y: n * unit for y, n in line.volumes.items()}
+        with exact():
+            gross = {y: n * unit for y, n in line.volumes.items()}
         return Valuation(gross, basis=f"volumes x unit value {line.unit_value} ({base} prices)")
     if line.unit_cost is not None:
         cost = context.unit_cost(line.unit_cost)
         if cost.by_year:
-            gross = {
-                y: n * unit_cost_at_price_base(cost, unit_cost_value(cost, y), context)
-                for y, n in line.volumes.items()
-            }
+            with exact():
+                gross = {
+                    y: n * unit_cost_at_price_base(cost, unit_cost_value(cost, y), context)
+                    for y, n in line.volumes.items()
+                }
             basis = (
                 f"volumes x unit cost {cost.key} (the value of each year, in {cost.price_year} "
                 f"prices, uprated to {context.price_base})"
             )
             return Valuation(gross, shares=tuple(cost.shares), basis=basis)
         unit = unit_cost_at_price_base(cost, cost.value, context)
-        gross = {y: n * unit for y, n in line.volumes.items()}
+        with exact():
+            gross = {y: n * unit for y, n in line.volumes.items()}
         basis = (
             f"volumes x unit cost {cost.key} ({cost.value} in {cost.price_year} prices, "
             f"{unit.quantize(Decimal('0.01'))} at {context.price_base})"

@@ -108,13 +108,14 @@ def totalplace_validate_case(case, programme, rules):
 
 def _deflator_problems(case, programme, rules) -> list[Problem]:
     """Price bases and nominal years the deflator must cover, checked before appraising."""
+    from ..method.conventions import reporting_base_of
     from ..method.prices import deflator_from_table
 
     table = rules.registry.find_table(programme.settings.deflator)
     if table is None:
         return []  # reported against [settings] already
     deflator = deflator_from_table(table, programme.settings.deflator_projection)
-    base = programme.price_base or case.price_base or case.start
+    base = reporting_base_of(programme, case)
     needed: list[tuple[str, object]] = []
     if case.price_base is not None and case.price_base != base:
         needed += [("price_base", case.price_base), ("price_base", base)]

@@ -1,0 +1,318 @@
+"""From each line of a case to its flows in the ledger (method §2, §5-§7, §10).
+
+One small function per kind of line: :func:`post_cost`, :func:`post_benefit` and
+:func:`post_realignment` convert the line to real terms at the price base, apply its
+adjustments, post the result in the case's :class:`~.ledger.Ledger` and return what the result
+reports about the line. The adjustments themselves (explicit, from a confidence grade, a project
+type, or a rules plugin's default) are resolved by :func:`cost_adjustment` and
+:func:`benefit_adjustments`.
+
+Everything here runs inside the method's decimal context (:func:`.precision.exact`), entered
+once by the appraisal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..errors import PluginError, TotalPlaceError
+from ..models import BenefitLine, CostLine, Realignment
+from ..periods import FinancialYear
+from .adjustments import (
+    BenefitAdjustments,
+    CostAdjustment,
+    confidence_adjustment,
+    optimism_bias_for_types,
+)
+from .context import CaseContext
+from .ledger import BENEFIT, COST, COST_UNADJUSTED, Ledger, present_value
+from .precision import ONE, ZERO
+from .results import LineResult, YearValues
+from .valuation import Valuation
+
+__all__ = [
+    "BENEFIT_FRACTIONS",
+    "benefit_adjustments",
+    "cost_adjustment",
+    "post_benefit",
+    "post_cost",
+    "post_realignment",
+]
+
+BENEFIT_FRACTIONS = ("deadweight", "displacement", "attribution", "optimism_bias", "drop_off")
+
+
+def _offsets(values: Mapping[FinancialYear, Decimal], first: int) -> dict[int, Decimal]:
+    """Amounts by year as amounts by offset from the case's first year."""
+    return {year.start_year - first: value for year, value in values.items()}
+
+
+# -- costs --------------------------------------------------------------------------------------
+
+
+def post_cost(ledger: Ledger, context: CaseContext, index: int, line: CostLine) -> LineResult:
+    """A cost line: real terms at the price base, uplifted by its optimism bias."""
+    first = context.case.start.start_year
+    adjustment = cost_adjustment(context, line)
+    real = _offsets(context.real(line.amounts, context.conventions.line_base(line)), first)
+    factor = adjustment.factor
+    adjusted = {k: value * factor for k, value in real.items()}
+    pv = ledger.post(COST, line.agency, adjusted)
+    pv_unadjusted = ledger.post(COST_UNADJUSTED, line.agency, real)
+    return LineResult(
+        "cost",
+        line.id or f"costs[{index}]",
+        line.agency,
+        None,
+        pv,
+        pv_unadjusted,
+        {"optimism_bias": adjustment.optimism_bias, "basis": adjustment.basis},
+        values=YearValues(context.case.start, adjusted, ledger.years),
+    )
+
+
+def cost_adjustment(context: CaseContext, line: CostLine) -> CostAdjustment:
+    """The optimism bias of a cost line: the first of its own fields, then a rule's default."""
+    if line.optimism_bias is not None:
+        return CostAdjustment(line.optimism_bias, "explicit")
+    if line.confidence is not None:
+        return _confidence_cost(context, line.confidence)
+    if line.project_types:
+        return _project_type_cost(context, line.project_types, line.mitigation, "project type")
+    defaults = _line_defaults(context, line)
+    if "optimism_bias" in defaults:
+        value, plugin = defaults["optimism_bias"]
+        return CostAdjustment(_fraction(value, plugin), f"rule: {plugin}")
+    if "confidence" in defaults:
+        value, plugin = defaults["confidence"]
+        found = _confidence_cost(context, int(value))
+        return attrs.evolve(found, basis=f"{found.basis} (rule: {plugin})")
+    if "project_types" in defaults or "project_type" in defaults:
+        value, plugin = defaults.get("project_types") or defaults["project_type"]
+        shares = value if isinstance(value, Mapping) else {value: ONE}
+        mitigation = defaults.get("mitigation", (None, plugin))[0]
+        return _project_type_cost(
+            context,
+            {k: Decimal(str(v)) for k, v in shares.items()},
+            None if mitigation is None else _fraction(mitigation, plugin),
+            f"project type (rule: {plugin})",
+        )
+    return CostAdjustment()
+
+
+def _confidence_cost(context: CaseContext, grade: int) -> CostAdjustment:
+    table = context.table(context.settings.confidence_table, "confidence-grade")
+    return CostAdjustment(
+        confidence_adjustment(table, grade), f"confidence grade {grade}", table.name
+    )
+
+
+def _project_type_cost(context, shares, mitigation, basis) -> CostAdjustment:
+    table = context.table(context.settings.optimism_bias_table, "optimism-bias")
+    ob = optimism_bias_for_types(table, shares, mitigation)
+    names = ", ".join(f"{k} {v}" if len(shares) > 1 else k for k, v in shares.items())
+    return CostAdjustment(ob, f"{basis}: {names}", table.name)
+
+
+# -- benefits -----------------------------------------------------------------------------------
+
+
+def post_benefit(ledger: Ledger, context: CaseContext, line: BenefitLine) -> LineResult:
+    """A benefit line: valued, adjusted, split among the agencies that gain, posted per agency."""
+    first = context.case.start.start_year
+    valuation = _valuation(context, line)
+    adjustments = benefit_adjustments(context, line)
+    gross = _offsets(valuation.gross, first)
+    value = _adjusted(gross, adjustments)
+    shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
+    pv = ZERO
+    for agency, part in _split(value, shares).items():
+        pv += ledger.post(BENEFIT, agency, part, value_type=line.value_type, cashable=line.cashable)
+    return LineResult(
+        "benefit",
+        line.id,
+        line.agency,
+        line.value_type,
+        pv,
+        present_value(gross, ledger.factors),
+        {
+            **{k: getattr(adjustments, k) for k in BENEFIT_FRACTIONS},
+            "sources": dict(adjustments.sources),
+            "valuation": valuation.basis,
+            **({"split": _share_totals(shares)} if valuation.shares else {}),
+        },
+        values=YearValues(context.case.start, value, ledger.years),
+    )
+
+
+def benefit_adjustments(context: CaseContext, line: BenefitLine) -> BenefitAdjustments:
+    """The fractions of the benefit chain: the line's own, a confidence grade's, a rule's."""
+    values: dict[str, Decimal] = {}
+    sources: dict[str, str] = {}
+    missing = [k for k in BENEFIT_FRACTIONS if getattr(line, k) is None]
+    if line.confidence is not None and "optimism_bias" in missing:
+        table = context.table(context.settings.confidence_table, "confidence-grade")
+        values["optimism_bias"] = confidence_adjustment(table, line.confidence)
+        sources["optimism_bias"] = f"confidence grade {line.confidence}"
+        missing.remove("optimism_bias")
+    for key in BENEFIT_FRACTIONS:
+        if key not in missing and key not in values:
+            values[key] = getattr(line, key)
+            sources[key] = "explicit"
+    if missing:
+        defaults = _line_defaults(context, line)
+        for key in missing:
+            if key in defaults:
+                value, plugin = defaults[key]
+                values[key] = _fraction(value, plugin)
+                sources[key] = f"rule: {plugin}"
+        if (
+            "optimism_bias" in missing
+            and "optimism_bias" not in values
+            and "confidence" in defaults
+        ):
+            value, plugin = defaults["confidence"]
+            table = context.table(context.settings.confidence_table, "confidence-grade")
+            values["optimism_bias"] = confidence_adjustment(table, int(value))
+            sources["optimism_bias"] = f"confidence grade {value} (rule: {plugin})"
+    return BenefitAdjustments(
+        **{k: values.get(k, ZERO) for k in BENEFIT_FRACTIONS}, sources=sources
+    )
+
+
+def _adjusted(gross: Mapping[int, Decimal], adjustments: BenefitAdjustments) -> dict[int, Decimal]:
+    """Apply the benefit chain; drop-off counts from the line's first year with a value."""
+    factor = adjustments.factor
+    drop_off = adjustments.drop_off
+    started = [k for k in sorted(gross) if gross[k] != 0]
+    if not drop_off or not started:
+        return {k: value * factor for k, value in gross.items()}
+    first = started[0]
+    keep = ONE - drop_off
+    return {
+        k: value * factor * keep ** (k - first) if k > first else value * factor
+        for k, value in gross.items()
+    }
+
+
+def _valuation(context: CaseContext, line: BenefitLine) -> Valuation:
+    answer = context.rules.call("totalplace_value_benefit", first=True, line=line, context=context)
+    result = answer.value if answer is not None else None
+    if result is None:
+        raise TotalPlaceError(
+            f"case '{context.case.id}', benefit '{line.id}': no valuation rule could value "
+            "this line (is the plugin that provides its unit cost loaded?)"
+        )
+    if not isinstance(result, Valuation):
+        raise TotalPlaceError(
+            f"case '{context.case.id}', benefit '{line.id}': a valuation rule returned "
+            f"{type(result).__name__}, expected a Valuation"
+        )
+    case = context.case
+    first = case.start.start_year
+    last = first + case.years - 1
+    outside = [y for y in result.gross if not first <= y.start_year <= last]
+    if outside:
+        raise TotalPlaceError(
+            f"case '{case.id}', benefit '{line.id}': the valuation gave values for "
+            f"{', '.join(map(str, outside))}, outside the appraisal period"
+        )
+    return result
+
+
+def _resolve_shares(
+    context: CaseContext, line: BenefitLine, shares: Iterable[tuple[str, Decimal]]
+) -> tuple[tuple[str, Decimal], ...]:
+    """Turn the bodies a split unit cost names into the programme's agencies.
+
+    The line's ``agency_map`` first, then an agency of that id, then the plugins'
+    ``totalplace_agency_for`` rules. A programme that lists no agencies takes labels as ids.
+    """
+    known = {a.id for a in context.programme.agencies}
+    resolved: list[tuple[str, Decimal]] = []
+    missing: list[str] = []
+    for label, share in shares:
+        agency = line.agency_map.get(label)
+        if agency is None and (label in known or not known):
+            agency = label
+        if agency is None:
+            answer = context.rules.call(
+                "totalplace_agency_for", first=True, label=label, line=line, context=context
+            )
+            agency = answer.value if answer is not None else None
+        if agency is None:
+            missing.append(label)
+        else:
+            resolved.append((agency, share))
+    if missing:
+        raise TotalPlaceError(
+            f"case '{context.case.id}', benefit '{line.id}': unit cost {line.unit_cost} splits "
+            f"its value among {', '.join(label for label, _ in shares)}; no agency of the "
+            f"programme stands for {', '.join(missing)}. Map each in the line, e.g. "
+            f'agency_map = {{ "{missing[0]}" = "agency-id" }}, or load a plugin that does'
+        )
+    return tuple(resolved)
+
+
+def _share_totals(shares: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Each agency's whole share, where several of the bodies split among map to it."""
+    totals: dict[str, Decimal] = {}
+    for agency, share in shares:
+        totals[agency] = totals.get(agency, ZERO) + share
+    return totals
+
+
+def _split(
+    values: Mapping[int, Decimal], shares: tuple[tuple[str, Decimal], ...]
+) -> dict[str, dict[int, Decimal]]:
+    """Share a line's values among agencies; the last share takes the remainder exactly."""
+    if len(shares) == 1:
+        return {shares[0][0]: dict(values)}
+    result: dict[str, dict[int, Decimal]] = {}
+    last = len(shares) - 1
+    for k, value in values.items():
+        given = ZERO
+        for i, (agency, share) in enumerate(shares):
+            part = value - given if i == last else value * share
+            given += part
+            parts = result.setdefault(agency, {})
+            parts[k] = parts.get(k, ZERO) + part
+    return result
+
+
+# -- realignments -------------------------------------------------------------------------------
+
+
+def post_realignment(ledger: Ledger, context: CaseContext, realignment: Realignment) -> None:
+    """Budget moved between bodies (method §10): in the case's input prices, discounted with the
+    case's factors. It changes each body's position and nothing in the case's totals."""
+    real = context.real(realignment.amounts, context.conventions.input_base)
+    moved = _offsets(real, context.case.start.start_year)
+    ledger.realign(realignment.from_agency, realignment.to_agency, moved)
+
+
+# -- defaults from rules plugins ----------------------------------------------------------------
+
+
+def _line_defaults(context: CaseContext, line: CostLine | BenefitLine) -> dict[str, Any]:
+    """Defaults from rules plugins for fields the line leaves out; first plugin wins per field."""
+    merged: dict[str, Any] = {}
+    # The host checks each answer (a mapping of known fields to valid values) and names the
+    # plugin of a bad one.
+    for answer in context.rules.call("totalplace_line_defaults", line=line, context=context):
+        for key, value in answer.value.items():
+            merged.setdefault(key, (value, answer.plugin))
+    return merged
+
+
+def _fraction(value: Any, plugin: str) -> Decimal:
+    from ..money import MoneyError, parse_fraction
+
+    try:
+        return parse_fraction(value)
+    except MoneyError as exc:
+        raise PluginError(plugin, "totalplace_line_defaults", str(exc)) from None
