@@ -447,7 +447,11 @@ def test_a_bad_answer_exits_2_naming_plugin_and_hook_without_a_traceback(
     )
     assert run.returncode == 2
     assert run.stdout == ""
+    # validate finds it first (issue 7.7): at the line whose defaults the plugin gave.
+    case_file = folder / "c.toml"
+    line = case_file.read_text(encoding="utf-8").splitlines().index("[[benefits]]") + 1
     assert run.stderr == (
-        "error: plugin 'floaty' in hook totalplace_line_defaults: the default deadweight is the "
-        'float 0.25; give a Decimal or a string ("0.25")\n'
+        f"error: 1 problem found:\n  {case_file}:{line}: benefits[0]: plugin 'floaty' in hook "
+        "totalplace_line_defaults: the default deadweight is the float 0.25; give a Decimal or "
+        'a string ("0.25")\n'
     )

@@ -18,7 +18,9 @@ import click
 from . import __version__, pipeline
 from .errors import TotalPlaceError
 from .io.atomic import write_text
+from .method.conventions import Options
 from .models import Programme
+from .periods import PeriodError, parse_year
 from .plugins import Rules
 from .resources import bundled
 
@@ -43,11 +45,14 @@ class Session:
         """The plugins for ``path``'s programme (or none) and ``--plugin``, without the cases."""
         return self._warn(pipeline.plugin_host(path, plugins=self.plugins, strict=self.strict))
 
-    def load(self, path: Path) -> tuple[Programme, Rules]:
-        """The programme at ``path``, validated, and the plugins it was checked against."""
+    def load(self, path: Path, options: Options | None = None) -> tuple[Programme, Rules]:
+        """The programme at ``path``, validated (with ``options``, the choices appraise will
+        override), and the plugins it was checked against; its warnings printed."""
         loaded = pipeline.load_programme(
-            path, plugins=self.plugins, strict=self.strict, on_plugins=self._warn
+            path, plugins=self.plugins, strict=self.strict, on_plugins=self._warn, options=options
         )
+        for warning in loaded.programme.warnings:
+            click.echo(f"warning: {warning}", err=True)
         return loaded.programme, loaded.rules
 
     def _warn(self, rules: Rules) -> Rules:
@@ -111,16 +116,66 @@ def _default_path(path: Path | None) -> Path:
     return kent
 
 
+def appraisal_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that override the case files' own choices, shared by validate and appraise
+    (so that validate checks exactly what appraise will compute)."""
+    options = [
+        click.option(
+            "--schedule",
+            help="Discount schedule for every case instead of each case's own (e.g. "
+            "green-book-2026-reduced, the long-horizon sensitivity test). Health and life "
+            "values take the health rate per benefit line: discount_schedule in the line.",
+        ),
+        click.option(
+            "--price-base", metavar="YYYY-YY", help="Report in this financial year's prices."
+        ),
+        click.option(
+            "--discount-base", metavar="YYYY-YY", help="Discount every case to this year."
+        ),
+        click.option(
+            "--timing",
+            type=click.Choice(["start", "mid"]),
+            help="Discount flows at the start (Green Book default) or middle of each year.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options(
+    schedule: str | None, price_base: str | None, discount_base: str | None, timing: str | None
+) -> Options:
+    """The appraisal options from the command line; a badly written year is a usage error."""
+    years = {}
+    for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
+        if value is not None:
+            try:
+                years[name[2:].replace("-", "_")] = parse_year(value)
+            except PeriodError as exc:
+                raise click.BadParameter(str(exc), param_hint=name) from None
+    return Options(schedule=schedule, timing=timing, **years)
+
+
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@appraisal_options
 @common_options
-def validate(session: Session, path: Path | None) -> None:
+def validate(
+    session: Session,
+    path: Path | None,
+    schedule: str | None,
+    price_base: str | None,
+    discount_base: str | None,
+    timing: str | None,
+) -> None:
     """Check a programme folder or case file; report every problem with file, line and field.
 
-    Without PATH, checks the bundled Kent example.
+    Everything appraise would stop on is found here first. Give the options appraise will be
+    given (--price-base ...) to check them too. Without PATH, checks the bundled Kent example.
     """
     path = _default_path(path)
-    programme, _ = session.load(path)
+    programme, _ = session.load(path, _options(schedule, price_base, discount_base, timing))
     cases, agencies = len(programme.cases), len(programme.agencies)
     click.echo(
         f"{path}: OK ({cases} case{'s' if cases != 1 else ''}, "
@@ -137,14 +192,7 @@ def validate(session: Session, path: Path | None) -> None:
     show_default=True,
     help="Output format: table, markdown, json, or one a plugin adds (see totalplace plugins).",
 )
-@click.option("--schedule", help="Discount schedule for every case (e.g. green-book-health).")
-@click.option("--price-base", metavar="YYYY-YY", help="Report in this financial year's prices.")
-@click.option("--discount-base", metavar="YYYY-YY", help="Discount every case to this year.")
-@click.option(
-    "--timing",
-    type=click.Choice(["start", "mid"]),
-    help="Discount flows at the start (Green Book default) or middle of each year.",
-)
+@appraisal_options
 @click.option(
     "--output",
     "-o",
@@ -167,23 +215,22 @@ def appraise(
     Without PATH, appraises the bundled Kent example.
     """
     path = _default_path(path)
-    from .periods import PeriodError, parse_year
-
-    options = {}
-    for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
-        if value is not None:
-            try:
-                options[name[2:].replace("-", "_")] = parse_year(value)
-            except PeriodError as exc:
-                raise click.BadParameter(str(exc), param_hint=name) from None
-    programme, rules = session.load(path)
+    options = _options(schedule, price_base, discount_base, timing)
+    programme, rules = session.load(path, options)
     formats = rules.registry.formats()
     if fmt not in formats:
         raise click.BadParameter(
             f"unknown format '{fmt}'; choose from {', '.join(sorted(formats))}",
             param_hint="--format",
         )
-    result = pipeline.appraise(programme, rules=rules, schedule=schedule, timing=timing, **options)
+    result = pipeline.appraise(
+        programme,
+        rules=rules,
+        schedule=options.schedule,
+        timing=options.timing,
+        price_base=options.price_base,
+        discount_base=options.discount_base,
+    )
     text = pipeline.render(result, programme, rules, fmt)
     if output is not None:
         write_text(output, text)

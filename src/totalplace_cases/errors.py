@@ -11,17 +11,31 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["InputError", "PluginError", "Problem", "TotalPlaceError"]
+__all__ = ["AppraisalError", "InputError", "PluginError", "Problem", "TotalPlaceError"]
 
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with an input: where (file, line, field path) and what."""
+    """One thing wrong with an input: where (file, line, field path) and what.
+
+    A ``"warning"`` is something to look at that does not stop the appraisal (a transfer line
+    given a deadweight, say); an ``"error"`` stops it.
+    """
 
     message: str
     file: Path | str | None = None
     line: int | None = None
     field: str | None = None
+    severity: str = attrs.field(
+        default="error", validator=attrs.validators.in_(("error", "warning")), kw_only=True
+    )
+    #: The exception behind the problem, if one was raised (a plugin's, say): kept so that
+    #: ``--debug`` can show where it came from. Not part of the problem's value.
+    cause: BaseException | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = ""
@@ -60,3 +74,19 @@ class PluginError(TotalPlaceError):
         self.detail = message
         where = f"plugin '{plugin}'" + (f" in hook {hook}" if hook else "")
         super().__init__(f"{where}: {message}")
+
+
+class AppraisalError(TotalPlaceError):
+    """A figure of a case cannot be computed from its lines (the appraisal stops).
+
+    Names the case and, where known, the field of the case file that caused it
+    (``benefits[2].unit_cost``), so that ``validate``, which runs the same arithmetic first,
+    reports it against its file and line.
+    """
+
+    def __init__(self, message: str, *, case: str | None = None, field: str | None = None):
+        self.detail = message
+        self.case = case
+        self.field = field
+        where = ", ".join(part for part in (f"case '{case}'" if case else "", field or "") if part)
+        super().__init__(f"{where}: {message}" if where else message)

@@ -21,6 +21,7 @@ from typing import Literal
 import attrs
 from attrs import validators as v
 
+from .errors import Problem
 from .money import parse_fraction, parse_money, parse_number
 from .periods import FinancialYear, parse_year
 
@@ -340,6 +341,8 @@ class Programme:
     #: Where the benefits register is: a path relative to ``programme.toml``, or a database URL.
     register: str | None = None
     tolerances: Tolerances = attrs.field(factory=Tolerances)
+    #: What validation found worth a look that does not stop the appraisal.
+    warnings: tuple[Problem, ...] = attrs.field(default=(), converter=tuple, eq=False)
 
     def agency(self, agency_id: str) -> Agency | None:
         for agency in self.agencies:

@@ -28,6 +28,8 @@ from .io.casefile import PROGRAMME_FILE, ProgrammeRead, load_path
 from .io.fields import parse_path
 from .io.toml_lines import FieldLines
 from .method.appraisal import appraise as appraise_with
+from .method.checks import SETTINGS_TABLES, case_problems, option_problems
+from .method.conventions import Options
 from .method.results import Appraisal
 from .models import BusinessCase, Programme
 from .periods import FinancialYear
@@ -45,15 +47,6 @@ __all__ = [
     "programme_file",
     "render",
 ]
-
-#: The [settings] that name a parameter table, and the kind of table each must name.
-SETTINGS_TABLES = {
-    "schedule": "discount-schedule",
-    "confidence_table": "confidence-grade",
-    "optimism_bias_table": "optimism-bias",
-    "vfm_table": "vfm-thresholds",
-    "deflator": "deflator",
-}
 
 
 @attrs.frozen
@@ -151,6 +144,7 @@ def load_programme(
     rules: Rules | None = None,
     strict: bool = False,
     on_plugins: Callable[[Rules], object] | None = None,
+    options: Options | None = None,
 ) -> Loaded:
     """Steps 1-3: read ``path`` (a programme folder, its ``programme.toml`` or a case file),
     load its plugins, and validate every case.
@@ -161,6 +155,14 @@ def load_programme(
     :param on_plugins: called with the plugin host once the plugins are loaded, before the
         cases are read (the command prints the plugins that failed to load, which may be why
         a case does not validate).
+    :param options: the choices an appraisal will override (``--price-base`` ...), checked
+        with the cases.
+
+    Validation is complete: besides each file's own fields and the plugins' checks, the
+    built-in checks take every case through the appraisal's own steps
+    (:func:`totalplace_cases.method.checks.case_problems`), so that anything ``appraise`` would
+    stop on is reported here, with its file, line and field. Warnings (problems that do not
+    stop the appraisal) are kept on ``Programme.warnings``.
     :raises InputError: listing every problem in every file.
     :raises PluginError: when a plugin answers badly or fails (under ``strict``, to load).
     """
@@ -180,15 +182,23 @@ def load_programme(
         programme_read=read,
     )
     problems = _settings_problems(programme, rules)
+    options = options or Options()
+    problems += option_problems(programme, rules, options)
     for case in programme.cases:
+        if options != Options():  # the built-in checks try every case without options
+            found = case_problems(programme, case, rules, options)
+            problems.extend(_locate(problem, case.source) for problem in found)
         for answer in rules.call(
             "totalplace_validate_case", case=case, programme=programme, rules=rules
         ):
             problems.extend(_locate(problem, case.source) for problem in answer.value)
-    if problems:
-        raise InputError(problems)
+    problems = list(dict.fromkeys(problems))  # a problem found with and without the options
+    errors = [problem for problem in problems if not problem.is_warning]
+    if errors:
+        raise InputError(errors) from next((p.cause for p in errors if p.cause), None)
     # Remember every local plugin used, so that appraising the programme later loads them too.
-    return Loaded(attrs.evolve(programme, plugins=tuple(local)), rules)
+    warnings = tuple(problem for problem in problems if problem.is_warning)
+    return Loaded(attrs.evolve(programme, plugins=tuple(local), warnings=warnings), rules)
 
 
 def load(
@@ -276,14 +286,22 @@ def _settings_problems(programme: Programme, rules: Rules) -> list[Problem]:
 
 
 def _locate(problem: Problem, source: Path | None) -> Problem:
-    """Give a rule's problem the file it is about and, from its field path, the line."""
-    if problem.file is not None or source is None:
+    """Give a rule's problem the file it is about (the case's, unless it names another) and,
+    from its field path, the line. A problem with a command-line option is in no file."""
+    if (problem.field or "").startswith("--"):
         return problem
-    line = problem.line
-    if line is None and problem.field:
+    file = problem.file if problem.file is not None else source
+    if file is None or problem.line is not None:
+        return (
+            problem
+            if problem.file is not None or file is None
+            else attrs.evolve(problem, file=file)
+        )
+    line = None
+    if problem.field:
         try:
-            text = source.read_text(encoding="utf-8")
+            text = Path(file).read_text(encoding="utf-8")
         except OSError:
             text = ""
         line = FieldLines(text).line_of(parse_path(problem.field))
-    return attrs.evolve(problem, file=source, line=line)
+    return attrs.evolve(problem, file=file, line=line)

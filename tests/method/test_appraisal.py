@@ -223,7 +223,7 @@ def test_a_unit_cost_no_plugin_provides_is_named_in_the_error(rules):
     line = BenefitLine(
         id="x", agency="kcc", value_type="fiscal", volumes={Y0: Decimal(1)}, unit_cost="ucd:ZZ9"
     )
-    with pytest.raises(TotalPlaceError, match=r"unknown unit cost 'ucd:ZZ9'.*'ucd:'"):
+    with pytest.raises(TotalPlaceError, match=r"unknown unit cost \"ucd:ZZ9\".*'ucd:'"):
         tp.appraise(make_case([], [line], years=1), rules=rules)
 
 

@@ -21,19 +21,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..errors import TotalPlaceError
+from ..errors import AppraisalError, TotalPlaceError
 from ..models import BusinessCase, Programme
 from ..periods import FinancialYear, parse_year
 from .context import CaseContext
-from .conventions import Conventions, Options
+from .conventions import Conventions, Options, discount_base_field
 from .discounting import schedule_from_rules
 from .ledger import BENEFIT, COST, COST_UNADJUSTED, REALIGNED, Ledger, Posting
-from .lines import post_benefit, post_cost, post_realignment
+from .lines import at, post_benefit, post_cost, post_realignment
 from .precision import TERM, ZERO, exact
 from .results import (
     AgencyResult,
     Appraisal,
     CaseAppraisal,
+    LineResult,
     ParameterUse,
     Period,
     ProgrammeSummary,
@@ -101,7 +102,7 @@ def appraise_programme(
     if timing is not None and timing not in ("start", "mid"):
         raise TotalPlaceError(f"timing must be 'start' or 'mid', found '{timing}'")
     options = Options(price_base, discount_base, schedule, timing)
-    contexts = [_context(programme, case, rules, options) for case in programme.cases]
+    contexts = [case_context(programme, case, rules, options) for case in programme.cases]
     with exact():
         results = tuple(appraise_case(context) for context in contexts)
         vfm_table = rules.table(programme.settings.vfm_table, "vfm-thresholds")
@@ -130,17 +131,40 @@ def appraise_programme(
     return Appraisal(programme=summary, cases=results, totals=totals)
 
 
-def _context(
-    programme: Programme, case: BusinessCase, rules: Rules, options: Options
+def case_context(
+    programme: Programme, case: BusinessCase, rules: Rules, options: Options | None = None
 ) -> CaseContext:
+    """The conventions and look-ups ``case`` is appraised with; the case may not start before
+    its discount base."""
     conventions = Conventions.of(programme, case, options)
     base = conventions.discount_base
     if case.start < base:
-        raise TotalPlaceError(
-            f"case '{case.id}' starts in {case.start}, before the discount base {base}; "
-            "years before the discount base cannot be appraised"
+        raise AppraisalError(
+            f"the case starts in {case.start}, before the discount base {base}; years before "
+            "the discount base cannot be appraised",
+            case=case.id,
+            field=discount_base_field(programme, case, options and options.discount_base),
         )
-    return CaseContext(programme=programme, case=case, rules=rules, conventions=conventions)
+    return CaseContext.of(programme, case, rules, conventions)
+
+
+def case_factors(context: CaseContext) -> tuple[Decimal, ...]:
+    """The case's discount factors, one for each year of its period."""
+    case = context.case
+    field = "discount_schedule" if case.discount_schedule else None
+    with at(context, field):
+        schedule = schedule_from_rules(context, context.schedule)
+    return schedule.factors_at(case.start - context.discount_base, case.years, context.timing)
+
+
+def post_lines(ledger: Ledger, context: CaseContext) -> list[LineResult]:
+    """Post every line of the case in ``ledger``; what the result reports about each line."""
+    case = context.case
+    lines = [post_cost(ledger, context, i, line) for i, line in enumerate(case.costs)]
+    lines += [post_benefit(ledger, context, i, line) for i, line in enumerate(case.benefits)]
+    for index, realignment in enumerate(case.realignments):
+        post_realignment(ledger, context, index, realignment)
+    return lines
 
 
 def appraise_case(context: CaseContext) -> CaseAppraisal:
@@ -151,13 +175,9 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
     case = context.case
     _check_years(case)
     shift = case.start - context.discount_base
-    schedule = schedule_from_rules(context, context.schedule)
-    factors = schedule.factors_at(shift, case.years, context.timing)
+    factors = case_factors(context)
     ledger = Ledger(case.years, factors)
-    lines = [post_cost(ledger, context, i, line) for i, line in enumerate(case.costs)]
-    lines += [post_benefit(ledger, context, line) for line in case.benefits]
-    for realignment in case.realignments:
-        post_realignment(ledger, context, realignment)
+    lines = post_lines(ledger, context)
 
     by_agency = tuple(_agency_result(a, postings) for a, postings in ledger.by_agency().items())
     pv_costs = sum((a.pv_costs for a in by_agency), ZERO)
@@ -239,9 +259,11 @@ def _check_years(case: BusinessCase) -> None:
             ]
             if outside:
                 outside = sorted(set(outside))
-                raise TotalPlaceError(
-                    f"case '{case.id}', {kind} line {index}: {', '.join(map(str, outside))} "
-                    f"outside the appraisal period {case.start} to {case.end}"
+                raise AppraisalError(
+                    f"{', '.join(map(str, outside))} outside the appraisal period "
+                    f"{case.start} to {case.end}",
+                    case=case.id,
+                    field=f"{kind}s[{index}]",
                 )
 
 

@@ -18,7 +18,7 @@ from ..models import BusinessCase, Programme
 from ..parameters import ParameterTable
 from ..periods import FinancialYear
 from ..registry import unit_cost_hint
-from .conventions import Conventions
+from .conventions import Conventions, line_base_of
 from .precision import exact
 from .prices import Deflator, deflator_from_table
 
@@ -31,38 +31,53 @@ __all__ = ["CaseContext"]
 
 @attrs.define
 class CaseContext:
-    """Everything the arithmetic of one case depends on besides the case's own lines."""
+    """Everything the arithmetic of one case depends on besides the case's own lines.
+
+    Built by the appraisal from the case's :class:`~.conventions.Conventions`
+    (:meth:`of`); the bases, schedule and timing are also given one by one, as a plugin's test
+    may build one.
+    """
 
     programme: Programme
     case: BusinessCase
     rules: Rules
-    conventions: Conventions
+    #: The prices every figure of the case is reported in.
+    price_base: FinancialYear
+    #: The prices the case's real amounts are written in, where a line gives none.
+    input_base: FinancialYear
+    discount_base: FinancialYear
+    schedule: str
+    timing: str
     used_tables: dict[str, ParameterTable] = attrs.field(factory=dict)
     used_unit_costs: dict[str, UnitCost] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
     _deflator: Deflator | None = attrs.field(default=None, init=False, repr=False)
 
-    @property
-    def price_base(self) -> FinancialYear:
-        """The prices every figure of the case is reported in."""
-        return self.conventions.price_base
+    @classmethod
+    def of(
+        cls, programme: Programme, case: BusinessCase, rules: Rules, conventions: Conventions
+    ) -> CaseContext:
+        return cls(
+            programme,
+            case,
+            rules,
+            conventions.price_base,
+            conventions.input_base,
+            conventions.discount_base,
+            conventions.schedule,
+            conventions.timing,
+        )
 
     @property
-    def input_base(self) -> FinancialYear:
-        """The prices the case's real amounts are written in, where a line gives none."""
-        return self.conventions.input_base
+    def conventions(self) -> Conventions:
+        """The bases, schedule and timing, together (and where a line's prices come from)."""
+        return Conventions(
+            self.price_base, self.input_base, self.discount_base, self.schedule, self.timing
+        )
 
-    @property
-    def discount_base(self) -> FinancialYear:
-        return self.conventions.discount_base
-
-    @property
-    def schedule(self) -> str:
-        return self.conventions.schedule
-
-    @property
-    def timing(self) -> str:
-        return self.conventions.timing
+    def line_base(self, line) -> FinancialYear | None:
+        """The prices a line's real amounts are in; None for a nominal line (method §2)."""
+        return line_base_of(line, self.input_base)
 
     @property
     def settings(self):
@@ -87,9 +102,9 @@ class CaseContext:
 
     def to_price_base(self, amount: Decimal, prices_of: FinancialYear) -> Decimal:
         """``amount`` in ``prices_of``'s prices, expressed at this case's price base."""
-        if prices_of == self.conventions.price_base:
+        if prices_of == self.price_base:
             return amount
-        ratio = self.deflator.ratio(prices_of, self.conventions.price_base)
+        ratio = self.deflator.ratio(prices_of, self.price_base)
         with exact():
             return amount * ratio
 
@@ -98,7 +113,7 @@ class CaseContext:
     ) -> dict[FinancialYear, Decimal]:
         """Amounts by year in real terms at the price base: all in ``base``'s prices, or (for
         ``None``, a nominal line) each in its own year's prices."""
-        price_base = self.conventions.price_base
+        price_base = self.price_base
         if base is None:
             return {y: self.to_price_base(v, y) for y, v in amounts.items()}
         if base == price_base:
@@ -111,8 +126,6 @@ class CaseContext:
         """A registered unit cost; a clear error naming what is missing if none is."""
         unit = self.rules.registry.get("unit_cost", key)
         if unit is None:
-            raise TotalPlaceError(
-                f"case '{self.case.id}': unknown unit cost '{key}'{unit_cost_hint(key)}"
-            )
+            raise TotalPlaceError(f'unknown unit cost "{key}"{unit_cost_hint(key)}')
         self.used_unit_costs[key] = unit
         return unit

@@ -31,6 +31,7 @@ __all__ = [
     "discount_base_field",
     "discount_base_of",
     "input_base_of",
+    "line_base_of",
     "reporting_base_of",
 ]
 
@@ -109,8 +110,14 @@ class Conventions:
         )
 
     def line_base(self, line: CostLine | BenefitLine) -> FinancialYear | None:
-        """The prices a line's real amounts (or unit value) are in; None for a nominal line,
-        whose amounts are each in their own year's prices."""
-        if line.prices == "nominal":
-            return None
-        return line.price_base or self.input_base
+        """The prices a line's real amounts are in (see :func:`line_base_of`)."""
+        return line_base_of(line, self.input_base)
+
+
+def line_base_of(line: CostLine | BenefitLine, input_base: FinancialYear) -> FinancialYear | None:
+    """The prices a line's real amounts (or unit value) are in: its own ``price_base``, else the
+    case's input base; None for a nominal line, whose amounts are each in their own year's
+    prices."""
+    if line.prices == "nominal":
+        return None
+    return line.price_base or input_base

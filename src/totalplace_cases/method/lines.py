@@ -13,13 +13,14 @@ once by the appraisal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from ..errors import PluginError, TotalPlaceError
+from ..errors import AppraisalError, PluginError, TotalPlaceError
 from ..models import BenefitLine, CostLine, Realignment
 from ..periods import FinancialYear
 from .adjustments import (
@@ -32,10 +33,11 @@ from .context import CaseContext
 from .ledger import BENEFIT, COST, COST_UNADJUSTED, Ledger, present_value
 from .precision import ONE, ZERO
 from .results import LineResult, YearValues
-from .valuation import Valuation
+from .valuation import Valuation, unit_cost_value
 
 __all__ = [
     "BENEFIT_FRACTIONS",
+    "at",
     "benefit_adjustments",
     "cost_adjustment",
     "post_benefit",
@@ -44,6 +46,37 @@ __all__ = [
 ]
 
 BENEFIT_FRACTIONS = ("deadweight", "displacement", "attribution", "optimism_bias", "drop_off")
+
+
+@contextmanager
+def at(context: CaseContext, field: str | None) -> Iterator[None]:
+    """Name the case, and the field of its file, in any error the block raises.
+
+    A plugin's error already names the plugin and passes unchanged; an error already located
+    keeps its place. ``field`` is a path like ``benefits[2].unit_cost``.
+    """
+    try:
+        yield
+    except AppraisalError:
+        raise
+    except PluginError as exc:
+        cause = exc.__cause__
+        # The library's own rules are plugins too; a user's mistake they meet (an unknown unit
+        # cost, a year the deflator lacks) is the library's error, not a plugin failure.
+        if not (exc.plugin.startswith("builtin-") and isinstance(cause, TotalPlaceError)):
+            raise
+        if isinstance(cause, AppraisalError):
+            raise cause from None
+        raise AppraisalError(str(cause), case=context.case.id, field=field) from cause
+    except TotalPlaceError as exc:
+        raise AppraisalError(str(exc), case=context.case.id, field=field) from exc
+
+
+def _prices_field(path: str, line: CostLine | BenefitLine) -> str:
+    """The field that says what prices a line's amounts are in."""
+    if line.prices == "nominal":
+        return f"{path}.prices"
+    return f"{path}.price_base" if line.price_base is not None else f"{path}.amounts"
 
 
 def _offsets(values: Mapping[FinancialYear, Decimal], first: int) -> dict[int, Decimal]:
@@ -56,9 +89,13 @@ def _offsets(values: Mapping[FinancialYear, Decimal], first: int) -> dict[int, D
 
 def post_cost(ledger: Ledger, context: CaseContext, index: int, line: CostLine) -> LineResult:
     """A cost line: real terms at the price base, uplifted by its optimism bias."""
+    path = f"costs[{index}]"
     first = context.case.start.start_year
-    adjustment = cost_adjustment(context, line)
-    real = _offsets(context.real(line.amounts, context.conventions.line_base(line)), first)
+    with at(context, _optimism_bias_field(path, line)):
+        adjustment = cost_adjustment(context, line)
+    with at(context, _prices_field(path, line)):
+        real = context.real(line.amounts, context.line_base(line))
+    real = _offsets(real, first)
     factor = adjustment.factor
     adjusted = {k: value * factor for k, value in real.items()}
     pv = ledger.post(COST, line.agency, adjusted)
@@ -104,6 +141,17 @@ def cost_adjustment(context: CaseContext, line: CostLine) -> CostAdjustment:
     return CostAdjustment()
 
 
+def _optimism_bias_field(path: str, line: CostLine) -> str:
+    """The field a cost line gives its optimism bias in (the line itself for a rule's default)."""
+    if line.optimism_bias is not None:
+        return f"{path}.optimism_bias"
+    if line.confidence is not None:
+        return f"{path}.confidence"
+    if line.project_types:
+        return f"{path}.project_type{'s' if len(line.project_types) > 1 else ''}"
+    return path
+
+
 def _confidence_cost(context: CaseContext, grade: int) -> CostAdjustment:
     table = context.table(context.settings.confidence_table, "confidence-grade")
     return CostAdjustment(
@@ -121,14 +169,24 @@ def _project_type_cost(context, shares, mitigation, basis) -> CostAdjustment:
 # -- benefits -----------------------------------------------------------------------------------
 
 
-def post_benefit(ledger: Ledger, context: CaseContext, line: BenefitLine) -> LineResult:
+def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: BenefitLine) -> LineResult:
     """A benefit line: valued, adjusted, split among the agencies that gain, posted per agency."""
+    path = f"benefits[{index}]"
     first = context.case.start.start_year
-    valuation = _valuation(context, line)
-    adjustments = benefit_adjustments(context, line)
+    if line.unit_cost is not None:
+        with at(context, f"{path}.unit_cost"):
+            unit = context.unit_cost(line.unit_cost)
+        with at(context, f"{path}.volumes"):
+            for year in line.volumes if unit.by_year else ():
+                unit_cost_value(unit, year)  # a series must have a value for every year
+    with at(context, f"{path}.unit_cost" if line.unit_cost else _prices_field(path, line)):
+        valuation = _valuation(context, path, line)
+    with at(context, f"{path}.confidence" if line.confidence is not None else path):
+        adjustments = benefit_adjustments(context, line)
     gross = _offsets(valuation.gross, first)
     value = _adjusted(gross, adjustments)
-    shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
+    with at(context, f"{path}.agency_map" if line.agency_map else f"{path}.unit_cost"):
+        shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
     pv = ZERO
     for agency, part in _split(value, shares).items():
         pv += ledger.post(BENEFIT, agency, part, value_type=line.value_type, cashable=line.cashable)
@@ -199,27 +257,39 @@ def _adjusted(gross: Mapping[int, Decimal], adjustments: BenefitAdjustments) -> 
     }
 
 
-def _valuation(context: CaseContext, line: BenefitLine) -> Valuation:
+def _valuation(context: CaseContext, path: str, line: BenefitLine) -> Valuation:
     answer = context.rules.call("totalplace_value_benefit", first=True, line=line, context=context)
     result = answer.value if answer is not None else None
+    case = context.case
     if result is None:
-        raise TotalPlaceError(
-            f"case '{context.case.id}', benefit '{line.id}': no valuation rule could value "
-            "this line (is the plugin that provides its unit cost loaded?)"
+        if line.volumes and line.unit_value is None and line.unit_cost is None:
+            raise AppraisalError(
+                'volumes need a "unit_value" (or a "unit_cost" reference), or a plugin whose '
+                "rule values them",
+                case=case.id,
+                field=path,
+            )
+        raise AppraisalError(
+            "no valuation rule could value this line (is the plugin that provides its unit "
+            "cost loaded?)",
+            case=case.id,
+            field=path,
         )
     if not isinstance(result, Valuation):
-        raise TotalPlaceError(
-            f"case '{context.case.id}', benefit '{line.id}': a valuation rule returned "
-            f"{type(result).__name__}, expected a Valuation"
+        raise AppraisalError(
+            f"a valuation rule returned {type(result).__name__}, expected a Valuation",
+            case=case.id,
+            field=path,
         )
-    case = context.case
     first = case.start.start_year
     last = first + case.years - 1
     outside = [y for y in result.gross if not first <= y.start_year <= last]
     if outside:
-        raise TotalPlaceError(
-            f"case '{case.id}', benefit '{line.id}': the valuation gave values for "
-            f"{', '.join(map(str, outside))}, outside the appraisal period"
+        raise AppraisalError(
+            f"the valuation gave values for {', '.join(map(str, outside))}, outside the "
+            f"appraisal period {case.start} to {case.end}",
+            case=case.id,
+            field=path,
         )
     return result
 
@@ -249,10 +319,11 @@ def _resolve_shares(
         else:
             resolved.append((agency, share))
     if missing:
+        bodies = list(dict.fromkeys(label for label, _ in shares))  # each body named once
+        missing = list(dict.fromkeys(missing))
         raise TotalPlaceError(
-            f"case '{context.case.id}', benefit '{line.id}': unit cost {line.unit_cost} splits "
-            f"its value among {', '.join(label for label, _ in shares)}; no agency of the "
-            f"programme stands for {', '.join(missing)}. Map each in the line, e.g. "
+            f"unit cost {line.unit_cost} splits its value among {', '.join(bodies)}; no agency "
+            f"of the programme stands for {', '.join(missing)}. Map each in the line, e.g. "
             f'agency_map = {{ "{missing[0]}" = "agency-id" }}, or load a plugin that does'
         )
     return tuple(resolved)
@@ -287,10 +358,13 @@ def _split(
 # -- realignments -------------------------------------------------------------------------------
 
 
-def post_realignment(ledger: Ledger, context: CaseContext, realignment: Realignment) -> None:
+def post_realignment(
+    ledger: Ledger, context: CaseContext, index: int, realignment: Realignment
+) -> None:
     """Budget moved between bodies (method §10): in the case's input prices, discounted with the
     case's factors. It changes each body's position and nothing in the case's totals."""
-    real = context.real(realignment.amounts, context.conventions.input_base)
+    with at(context, f"realignments[{index}].amounts"):
+        real = context.real(realignment.amounts, context.input_base)
     moved = _offsets(real, context.case.start.start_year)
     ledger.realign(realignment.from_agency, realignment.to_agency, moved)
 

@@ -26,7 +26,13 @@ from ..parameters import ParameterTable
 from ..periods import FinancialYear, PeriodError, parse_year
 from .precision import PRECISION, exact
 
-__all__ = ["PRECISION", "Deflator", "deflator_from_table", "rebase_with_indices"]
+__all__ = [
+    "PRECISION",
+    "Deflator",
+    "DeflatorRangeError",
+    "deflator_from_table",
+    "rebase_with_indices",
+]
 
 _KIND = "deflator"
 _FIRST_SHARE = Decimal("0.75")  # April-December of the starting calendar year
@@ -87,6 +93,15 @@ def _projection(value: object) -> Decimal | None:
     if rate <= -1:
         raise ValueError(f"a deflator projection must be above -1, found {rate}")
     return rate
+
+
+class DeflatorRangeError(TotalPlaceError):
+    """A deflator has no index for ``year``: the message says which years it covers and how to
+    extend it; ``year`` lets a check name the field that asked for that year."""
+
+    def __init__(self, year: FinancialYear, message: str):
+        self.year = year
+        super().__init__(message)
 
 
 @attrs.frozen(eq=False)
@@ -288,18 +303,20 @@ class Deflator:
             return value
         first, last = self.first_year, self.last_year
         if first < year < last:
-            raise TotalPlaceError(
+            raise DeflatorRangeError(
+                year,
                 f"deflator '{self.name}' has no index for {year}, inside the years it covers "
-                f"({first} to {last}): supply a complete series"
+                f"({first} to {last}): supply a complete series",
             )
         if self.projection is None:
             side = "after" if year > last else "before"
-            raise TotalPlaceError(
+            raise DeflatorRangeError(
+                year,
                 f"deflator '{self.name}' has no index for {year}: it covers {first} to {last}"
                 f"{self._derived_note()}, and {year} is {side} that. Supply a deflator series "
                 f"that covers {year}, or set a projection, an assumed annual inflation rate "
                 f'used to extend the series (e.g. deflator_projection = "0.02" in the '
-                f'programme\'s settings, or Deflator.with_projection(Decimal("0.02")))'
+                f'programme\'s settings, or Deflator.with_projection(Decimal("0.02")))',
             )
         with exact():
             growth = Decimal(1) + self.projection

@@ -33,7 +33,7 @@ _FIRST_SHARE, _SECOND_SHARE = Decimal("0.75"), Decimal("0.25")
 
 def standard_valuation(line: BenefitLine, context: CaseContext) -> Valuation | None:
     """Amounts as given, or volumes times a given or cited unit value."""
-    base = context.conventions.line_base(line)
+    base = context.line_base(line)
     if line.amounts:
         gross = context.real(line.amounts, base)
         return Valuation(gross, basis="amounts" if base else "amounts (nominal, deflated)")

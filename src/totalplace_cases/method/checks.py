@@ -1,0 +1,157 @@
+"""Everything the appraisal of a case would stop on, found before appraising (``validate``).
+
+:func:`case_problems` runs the appraisal's own steps on one case (its conventions, its discount
+factors, every line through the same per-line functions, into a ledger that is then dropped)
+and turns each error into a :class:`~totalplace_cases.errors.Problem` naming the field of the
+case file that caused it. Because the checks *are* the appraisal's arithmetic, whatever would
+stop ``appraise`` stops ``validate`` first; and because each line is tried on its own, one run
+reports every line's problem, not just the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import AppraisalError, InputError, Problem, TotalPlaceError
+from ..models import BusinessCase, Programme
+from ..periods import FinancialYear
+from .appraisal import case_context, case_factors
+from .conventions import Options
+from .ledger import Ledger
+from .lines import post_benefit, post_cost, post_realignment
+from .precision import exact
+from .prices import DeflatorRangeError
+
+if TYPE_CHECKING:
+    from ..plugins import Rules
+
+__all__ = ["SETTINGS_TABLES", "case_problems", "option_problems"]
+
+#: The [settings] that name a parameter table, and the kind of table each must name.
+SETTINGS_TABLES = {
+    "schedule": "discount-schedule",
+    "confidence_table": "confidence-grade",
+    "optimism_bias_table": "optimism-bias",
+    "vfm_table": "vfm-thresholds",
+    "deflator": "deflator",
+}
+
+
+def option_problems(programme: Programme, rules: Rules, options: Options) -> list[Problem]:
+    """What is wrong with the options themselves, before any case is tried with them."""
+    problems = []
+    if options.timing is not None and options.timing not in ("start", "mid"):
+        problems.append(
+            Problem(f"expected start or mid, found '{options.timing}'", field="--timing")
+        )
+    if options.schedule is not None:
+        try:
+            rules.table(options.schedule, "discount-schedule")
+        except TotalPlaceError as exc:
+            problems.append(Problem(str(exc), field="--schedule"))
+    return problems
+
+
+def case_problems(
+    programme: Programme, case: BusinessCase, rules: Rules, options: Options | None = None
+) -> list[Problem]:
+    """Every problem appraising ``case`` would hit, each with the field that causes it.
+
+    Problems whose field is in the case file have no ``file`` (the caller knows the case's
+    file); a problem with the programme's ``price_base`` names ``programme.toml``; one caused by
+    an option names the option (``--price-base``). A [settings] table that no plugin registers
+    is left to the caller, which reports it against ``programme.toml`` once.
+    """
+    for key, kind in SETTINGS_TABLES.items():
+        try:
+            rules.table(getattr(programme.settings, key), kind)
+        except TotalPlaceError:
+            return []
+    options = options or Options()
+    if option_problems(programme, rules, options):
+        return []
+    problems: list[Problem] = []
+
+    def attempt(step: Callable[[], Any], field: str | None) -> Any:
+        try:
+            return step()
+        except TotalPlaceError as exc:
+            problems.extend(_problems(exc, field, programme, case, options))
+            return None
+
+    context = attempt(lambda: case_context(programme, case, rules, options), "start")
+    if context is None:
+        return problems
+    with exact():
+        factors = attempt(lambda: case_factors(context), None)
+        if factors is None:
+            return problems
+        ledger = Ledger(case.years, factors)
+        for index, cost in enumerate(case.costs):
+            attempt(lambda i=index, c=cost: post_cost(ledger, context, i, c), f"costs[{index}]")
+        for index, benefit in enumerate(case.benefits):
+            attempt(
+                lambda i=index, b=benefit: post_benefit(ledger, context, i, b),
+                f"benefits[{index}]",
+            )
+        for index, moved in enumerate(case.realignments):
+            attempt(
+                lambda i=index, r=moved: post_realignment(ledger, context, i, r),
+                f"realignments[{index}]",
+            )
+    return _unique(problems)
+
+
+def _problems(
+    exc: TotalPlaceError,
+    field: str | None,
+    programme: Programme,
+    case: BusinessCase,
+    options: Options,
+) -> list[Problem]:
+    """The problem(s) an error stands for, placed at the field that caused it."""
+    cause = exc.__cause__ if isinstance(exc.__cause__, TotalPlaceError) else exc
+    if isinstance(cause, InputError):  # a plugin's parameter table: its own file and rows
+        return list(cause.problems)
+    if isinstance(exc, AppraisalError):
+        field = exc.field or field
+        message = exc.detail
+        if (field or "").startswith("--"):  # an option: no file to point at, so name the case
+            message = f"case '{case.id}': {message}"
+    else:
+        message = str(exc)
+    if isinstance(cause, DeflatorRangeError):
+        found = _deflator_problem(cause, field, programme, case, options)
+    else:
+        found = Problem(message, field=field)
+    return [attrs.evolve(found, cause=exc)]
+
+
+def _deflator_problem(
+    exc: DeflatorRangeError,
+    field: str | None,
+    programme: Programme,
+    case: BusinessCase,
+    options: Options,
+) -> Problem:
+    """A year the deflator lacks, named where it was asked for: the reporting price base (an
+    option, the programme's or the case's), the case's own price base or start, or the line."""
+    year: FinancialYear = exc.year
+    message = str(exc)
+    if options.price_base == year:
+        return Problem(message, field="--price-base")
+    if options.price_base is None and programme.price_base == year:
+        return Problem(message, file=programme.source, field="programme.price_base")
+    if case.price_base == year:
+        return Problem(message, field="price_base")
+    if case.start == year and not (field or "").endswith((".prices", ".price_base")):
+        return Problem(message, field="start")
+    return Problem(message, field=field)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once: several lines can meet the same missing year of the same field."""
+    return list(dict.fromkeys(problems))
