@@ -22,7 +22,7 @@ import attrs
 from attrs import validators as v
 
 from .errors import Problem
-from .money import parse_fraction, parse_money, parse_number
+from .money import parse_fraction, parse_money, parse_number, parse_uplift
 from .periods import FinancialYear, parse_year
 
 __all__ = [
@@ -121,7 +121,8 @@ class Theme:
 class CostLine:
     """What one agency pays, year by year, with the optimism bias to apply to it.
 
-    Optimism bias comes from exactly one of: an explicit ``optimism_bias`` fraction, a data
+    Optimism bias comes from exactly one of: an explicit ``optimism_bias`` uplift (0 or more:
+    ``2.0`` triples the cost), a data
     ``confidence`` grade (1-6), or Green Book ``project_types`` (type -> share) with a
     ``mitigation`` fraction. None of them means no uplift unless a rule supplies a default.
     """
@@ -131,7 +132,7 @@ class CostLine:
     amounts: YearAmounts = attrs.field(converter=_money_by_year)
     id: str | None = None
     description: str = ""
-    optimism_bias: Decimal | None = _fraction
+    optimism_bias: Decimal | None = attrs.field(default=None, converter=_optional(parse_uplift))
     confidence: int | None = None
     project_types: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
     mitigation: Decimal | None = _fraction

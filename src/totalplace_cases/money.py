@@ -19,6 +19,7 @@ __all__ = [
     "parse_fraction",
     "parse_money",
     "parse_number",
+    "parse_uplift",
     "round_money",
 ]
 
@@ -95,6 +96,19 @@ def parse_fraction(value: object) -> Decimal:
     number = parse_number(value, "a fraction between 0 and 1", grouping=False)
     if not 0 <= number <= 1:
         raise MoneyError(f"expected a fraction between 0 and 1, found {_quoted(value)}")
+    return number
+
+
+def parse_uplift(value: object) -> Decimal:
+    """Read an uplift on costs (optimism bias): a fraction of 0 or more, with no upper bound.
+
+    The Green Book's own upper bound for equipment and development capital is 200%, and its
+    supplementary guidance says upper bounds are not the highest possible values, so ``"2.0"``
+    (costs tripled) is as valid as ``"0.15"``.
+    """
+    number = parse_number(value, "an uplift (a fraction, 0 or more)", grouping=False)
+    if number < 0:
+        raise MoneyError(f"expected an uplift of 0 or more (0.15 for 15%), found {_quoted(value)}")
     return number
 
 

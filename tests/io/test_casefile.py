@@ -234,11 +234,22 @@ def test_a_fraction_outside_0_to_1(write_case, case_data, the_problem, line_no, 
     assert "between 0 and 1" in problem.message
 
 
-def test_optimism_bias_outside_0_to_1(write_case, case_data, the_problem):
+def test_a_cost_optimism_bias_may_exceed_1_but_not_fall_below_0(write_case, case_data, the_problem):
+    # The Green Book's bound for equipment/development capital is 200% (issue 7.2).
     del case_data["costs"][0]["confidence"]
-    case_data["costs"][0]["optimism_bias"] = "1.5"
-    problem = the_problem(write_case(case_data))
+    case_data["costs"][0]["optimism_bias"] = "2.0"
+    case = tp.load(write_case(case_data)).cases[0]
+    assert case.costs[0].optimism_bias == Decimal("2.0")
+    case_data["costs"][0]["optimism_bias"] = "-0.1"
+    problem = the_problem(write_case(case_data, name="negative.toml", folder="negative"))
     assert problem.field == "costs[0].optimism_bias"
+    assert "an uplift of 0 or more" in problem.message
+
+
+def test_a_benefit_optimism_bias_stays_between_0_and_1(write_case, case_data, the_problem):
+    case_data["benefits"][0]["optimism_bias"] = "1.5"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "benefits[0].optimism_bias"
     assert "between 0 and 1" in problem.message
 
 

@@ -132,6 +132,25 @@ def test_mitigation_reduces_the_upper_bound(rules):
     assert tp.appraise(case, rules=rules).cases[0].pv_costs == Decimal("1220")
 
 
+def test_an_optimism_bias_of_2_triples_the_cost(rules):
+    # Green Book equipment/development capital: upper bound 200%, so 1000 x (1 + 2.0) = 3000.
+    case = make_case([cost([1000], optimism_bias="2.0")], years=1)
+    result = tp.appraise(case, rules=rules).cases[0]
+    assert (result.pv_costs, result.pv_costs_unadjusted) == (3000, 1000)
+
+
+def test_a_rule_may_give_a_cost_an_optimism_bias_above_1():
+    class HeavyUplift:
+        @tp.hookimpl
+        def totalplace_line_defaults(self, line, context):
+            return {"optimism_bias": "1.5"} if isinstance(line, CostLine) else None
+
+    rules = load_rules(entry_points=False, extra=[("heavy", HeavyUplift())])
+    result = tp.appraise(make_case([cost([1000])], years=1), rules=rules).cases[0]
+    assert result.pv_costs == 2500  # 1000 x (1 + 1.5)
+    assert result.lines[0].adjustments["basis"] == "rule: heavy"
+
+
 def test_a_confidence_grade_sets_the_optimism_bias(rules):
     # cba-local-2014: grade 5 is 25%
     case = make_case([cost([1000], confidence=5)], years=1)

@@ -37,7 +37,7 @@ from ..models import (
     Settings,
     Tolerances,
 )
-from ..money import parse_fraction, parse_money, parse_number
+from ..money import parse_fraction, parse_money, parse_number, parse_uplift
 from ..periods import FinancialYear
 from .fields import (
     Fields,
@@ -567,7 +567,7 @@ def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> Co
     fields = {
         **_line_fields(f, item, c),
         "id": f.get(item, c, "id", expect_id),
-        "optimism_bias": f.get(item, c, "optimism_bias", parse_fraction),
+        "optimism_bias": f.get(item, c, "optimism_bias", parse_uplift),
         "mitigation": f.get(item, c, "mitigation", parse_fraction),
     }
     if agency is None or kind is None:

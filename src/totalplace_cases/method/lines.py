@@ -123,7 +123,7 @@ def cost_adjustment(context: CaseContext, line: CostLine) -> CostAdjustment:
     defaults = _line_defaults(context, line)
     if "optimism_bias" in defaults:
         value, plugin = defaults["optimism_bias"]
-        return CostAdjustment(_fraction(value, plugin), f"rule: {plugin}")
+        return CostAdjustment(_fraction(value, plugin, uplift=True), f"rule: {plugin}")
     if "confidence" in defaults:
         value, plugin = defaults["confidence"]
         found = _confidence_cost(context, int(value))
@@ -383,10 +383,11 @@ def _line_defaults(context: CaseContext, line: CostLine | BenefitLine) -> dict[s
     return merged
 
 
-def _fraction(value: Any, plugin: str) -> Decimal:
-    from ..money import MoneyError, parse_fraction
+def _fraction(value: Any, plugin: str, *, uplift: bool = False) -> Decimal:
+    """A plugin's default fraction, read as a case file's is: an uplift on costs may exceed 1."""
+    from ..money import MoneyError, parse_fraction, parse_uplift
 
     try:
-        return parse_fraction(value)
+        return parse_uplift(value) if uplift else parse_fraction(value)
     except MoneyError as exc:
         raise PluginError(plugin, "totalplace_line_defaults", str(exc)) from None
