@@ -657,3 +657,16 @@ def test_a_missing_or_unreadable_baseline_file_is_reported(write_programme, prob
         ("programme.baseline[0]", 3, f'no such spend file "gone.csv" (looked for {gone})'),
         ("programme.baseline[1]", 3, 'expected a .csv or .xlsx spend file, found "notes.txt"'),
     ]
+def test_validate_refuses_a_project_type_whose_bound_is_for_the_other_kind_of_cost(
+    write_case, case_data, the_problem, line_no
+):
+    # The Green Book's capital bounds are for capital lines; outsourcing's for revenue (7.3).
+    del case_data["costs"][0]["confidence"]
+    case_data["costs"][0]["project_type"] = "standard-buildings"  # on a revenue line
+    path = write_case(case_data)
+    problem = the_problem(path)
+    assert (problem.field, problem.line) == ("costs[0].project_type", line_no(path, "project_type"))
+    assert problem.message.startswith(
+        'the optimism-bias bound of project type "standard-buildings" is for capital costs, and '
+        "this is a revenue line; project types for revenue lines: outsourcing"
+    )

@@ -49,8 +49,8 @@ def make_case(costs=(), benefits=(), *, years=10, start=Y0, **kwargs) -> Busines
     )
 
 
-def cost(values, agency="kcc", start=Y0, **kwargs) -> CostLine:
-    return CostLine(agency=agency, kind="revenue", amounts=by_year(values, start), **kwargs)
+def cost(values, agency="kcc", start=Y0, kind="revenue", **kwargs) -> CostLine:
+    return CostLine(agency=agency, kind=kind, amounts=by_year(values, start), **kwargs)
 
 
 def benefit(values, agency="kcc", value_type="fiscal", line_id="b", **kwargs) -> BenefitLine:
@@ -112,7 +112,7 @@ def test_mixed_project_types_weight_the_upper_bounds(rules):
 
 def test_a_mixed_project_uplifts_its_costs_by_32_1_percent(rules):
     shares = {"non-standard-buildings": Decimal("0.3"), "standard-buildings": Decimal("0.7")}
-    case = make_case([cost([1000], project_types=shares)], years=1)
+    case = make_case([cost([1000], kind="capital", project_types=shares)], years=1)
     result = tp.appraise(case, rules=rules).cases[0]
     assert result.pv_costs == Decimal("1321.000")  # 1000 * 1.321, year 0 undiscounted
 
@@ -123,6 +123,7 @@ def test_mitigation_reduces_the_upper_bound(rules):
         [
             cost(
                 [1000],
+                kind="capital",
                 project_types={"standard-civil-engineering": Decimal(1)},
                 mitigation=Decimal("0.5"),
             )
@@ -149,6 +150,26 @@ def test_a_rule_may_give_a_cost_an_optimism_bias_above_1():
     result = tp.appraise(make_case([cost([1000])], years=1), rules=rules).cases[0]
     assert result.pv_costs == 2500  # 1000 x (1 + 1.5)
     assert result.lines[0].adjustments["basis"] == "rule: heavy"
+
+
+def test_outsourcing_is_the_project_type_for_revenue_costs(rules):
+    # Outsourcing's 41% is an operating-cost bound: 1000 x 1.41 on a revenue line.
+    case = make_case([cost([1000], project_types={"outsourcing": Decimal(1)})], years=1)
+    assert tp.appraise(case, rules=rules).cases[0].pv_costs == 1410
+
+
+def test_a_revenue_line_with_a_capital_only_project_type_is_refused(rules):
+    case = make_case([cost([1000], project_types={"standard-buildings": Decimal(1)})], years=1)
+    with pytest.raises(TotalPlaceError) as caught:
+        tp.appraise(case, rules=rules)
+    assert str(caught.value) == (
+        "case 'worked', costs[0].project_type: the optimism-bias bound of project type "
+        '"standard-buildings" is for capital costs, and this is a revenue line; project types '
+        "for revenue lines: outsourcing (or give optimism_bias or confidence instead)"
+    )
+    capital = make_case([cost([1000], kind="capital", project_types={"outsourcing": 1})], years=1)
+    with pytest.raises(TotalPlaceError, match="project types for capital lines: equipment-develop"):
+        tp.appraise(capital, rules=rules)
 
 
 def test_a_confidence_grade_sets_the_optimism_bias(rules):

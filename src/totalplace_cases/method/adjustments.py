@@ -80,11 +80,16 @@ def optimism_bias_for_types(
     mitigation: Decimal | None,
     *,
     column: str = "capital_upper",
+    kind: str | None = None,
 ) -> Decimal:
     """Green Book optimism bias for a project of one or more types: ``upper * (1 - m)``.
 
     A project mixing types weights each type's upper bound by its share (30% non-standard and
-    70% standard buildings: ``0.3 * 51% + 0.7 * 24% = 32.1%``).
+    70% standard buildings: ``0.3 * 51% + 0.7 * 24% = 32.1%``). With the line's ``kind``
+    (``capital`` or ``revenue``), a type whose bound is for the other kind of cost (the table's
+    ``cost_kind`` column: the capital-expenditure bounds for capital lines, outsourcing's
+    operating-cost bound for revenue lines) is refused, naming the types that do apply. A table
+    without a ``cost_kind`` column applies every type to both kinds.
     """
     rows = {row["project_type"]: row for row in table.rows}
     upper = ZERO
@@ -92,8 +97,17 @@ def optimism_bias_for_types(
         row = rows.get(project_type)
         if row is None:
             raise TotalPlaceError(
-                f"unknown project type '{project_type}' in optimism-bias table '{table.name}'; "
-                f"known: {', '.join(sorted(rows))}"
+                f'unknown project type "{project_type}" in optimism-bias table '
+                f"'{table.name}'; known: {', '.join(sorted(rows))}"
+            )
+        applies = row.get("cost_kind") or kind
+        if kind is not None and applies != kind:
+            fitting = sorted(name for name, r in rows.items() if r.get("cost_kind") in (kind, ""))
+            raise TotalPlaceError(
+                f'the optimism-bias bound of project type "{project_type}" is for {applies} '
+                f"costs, and this is a {kind} line; project types for {kind} lines: "
+                f"{', '.join(fitting) or 'none in this table'} (or give optimism_bias or "
+                "confidence instead)"
             )
         if not row.get(column):
             raise TotalPlaceError(

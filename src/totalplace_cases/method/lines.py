@@ -119,7 +119,9 @@ def cost_adjustment(context: CaseContext, line: CostLine) -> CostAdjustment:
     if line.confidence is not None:
         return _confidence_cost(context, line.confidence)
     if line.project_types:
-        return _project_type_cost(context, line.project_types, line.mitigation, "project type")
+        return _project_type_cost(
+            context, line, line.project_types, line.mitigation, "project type"
+        )
     defaults = _line_defaults(context, line)
     if "optimism_bias" in defaults:
         value, plugin = defaults["optimism_bias"]
@@ -134,6 +136,7 @@ def cost_adjustment(context: CaseContext, line: CostLine) -> CostAdjustment:
         mitigation = defaults.get("mitigation", (None, plugin))[0]
         return _project_type_cost(
             context,
+            line,
             {k: Decimal(str(v)) for k, v in shares.items()},
             None if mitigation is None else _fraction(mitigation, plugin),
             f"project type (rule: {plugin})",
@@ -159,9 +162,9 @@ def _confidence_cost(context: CaseContext, grade: int) -> CostAdjustment:
     )
 
 
-def _project_type_cost(context, shares, mitigation, basis) -> CostAdjustment:
+def _project_type_cost(context, line, shares, mitigation, basis) -> CostAdjustment:
     table = context.table(context.settings.optimism_bias_table, "optimism-bias")
-    ob = optimism_bias_for_types(table, shares, mitigation)
+    ob = optimism_bias_for_types(table, shares, mitigation, kind=line.kind)
     names = ", ".join(f"{k} {v}" if len(shares) > 1 else k for k, v in shares.items())
     return CostAdjustment(ob, f"{basis}: {names}", table.name)
 
