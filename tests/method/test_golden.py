@@ -79,18 +79,20 @@ def _fraction(rng: random.Random, top: int = 40) -> Decimal:
 
 
 def _cost(rng: random.Random, index: int, start, years) -> tp.CostLine:
+    kind = rng.choice(("revenue", "capital"))
     how = rng.choice(("explicit", "confidence", "type", "types", "none"))
     extra: dict = {}
     if how == "explicit":
         extra["optimism_bias"] = _fraction(rng, 60)
     elif how == "confidence":
         extra["confidence"] = rng.randint(1, 6)
-    elif how == "type":
-        extra["project_types"] = {rng.choice(PROJECT_TYPES[:4]): Decimal(1)}
-        extra["mitigation"] = _fraction(rng, 90)
-    elif how == "types":
+    elif how == "types" and kind == "capital":
         share = Decimal(rng.randrange(1, 10)) / 10
         extra["project_types"] = {"standard-buildings": share, "non-standard-buildings": 1 - share}
+    elif how in ("type", "types"):  # a bound for the line's kind of cost (method §5)
+        chosen = rng.choice(PROJECT_TYPES[:4]) if kind == "capital" else "outsourcing"
+        extra["project_types"] = {chosen: Decimal(1)}
+        extra["mitigation"] = _fraction(rng, 90)
     if rng.random() < 0.25:
         extra["prices"] = "nominal"
     elif rng.random() < 0.25:
@@ -98,7 +100,7 @@ def _cost(rng: random.Random, index: int, start, years) -> tp.CostLine:
     return tp.CostLine(
         id=f"cost-{index}" if rng.random() < 0.8 else None,
         agency=rng.choice(AGENCIES),
-        kind=rng.choice(("revenue", "capital")),
+        kind=kind,
         amounts=_profile(rng, start, years, 10_000, 5_000_000),
         **extra,
     )
@@ -159,6 +161,8 @@ def synthetic_programme(seed: int = 2009, cases: int = 16) -> tp.Programme:
     for number in range(cases):
         start = tp.FinancialYear(rng.randint(2010, 2014))
         years = rng.choice((1, 3, 5, 10, 10, 15, 25, 40))
+        if number == 13:
+            years = 40  # into the 3.0% band of the long-term schedule
         options: dict = {}
         if rng.random() < 0.3:
             options["price_base"] = tp.FinancialYear(rng.randint(2008, 2011))
@@ -224,6 +228,7 @@ def test_the_synthetic_programme_covers_what_kent_does_not():
     assert any(line.agency_map for line in benefits)
     assert any(line.unit_cost == "golden:visit" for line in benefits)
     assert any(len(line.project_types) > 1 for line in costs)
+    assert any("outsourcing" in line.project_types for line in costs)
     assert any(case.realignments for case in programme.cases)
     assert max(case.end for case in programme.cases) > tp.FinancialYear(2023)  # projection
     assert max(case.end - programme.discount_base for case in programme.cases) > 30  # 3.0% band
