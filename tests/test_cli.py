@@ -296,3 +296,29 @@ def test_appraise_help_names_its_options():
 def test_new_case_help_names_its_options():
     options = {opt for param in cli.commands["new-case"].params for opt in param.opts}
     assert {"--category", "--out", "--id"} <= options
+
+
+def test_a_transfer_shows_as_its_own_row_and_validate_warns_of_its_deadweight(
+    invoke, write_case, case_data
+):
+    # The case's benefit of 200,000 a year (deadweight 0.2) becomes a transfer: it leaves the
+    # NPSV, keeps its place in the fiscal rows, and its deadweight is worth a warning.
+    case_data["benefits"][0]["transfer"] = True
+    path = write_case(case_data)
+    checked = invoke("validate", path)
+    assert checked.exit_code == 0
+    assert "warning: " in checked.stderr and "benefits[0].deadweight" in checked.stderr
+    table = invoke("appraise", path).stdout
+    assert "transfers (not in NPSV)" in table
+    del case_data["benefits"][0]["transfer"]
+    plain = invoke("appraise", write_case(case_data, name="plain.toml", folder="plain")).stdout
+    assert "transfers (not in NPSV)" not in plain
+
+
+def test_validate_checks_the_options_appraise_will_be_given(invoke, kent_dir):
+    # Kent's money is in 2009-10 prices; the bundled deflator ends in 2023-24.
+    result = invoke("validate", kent_dir, "--price-base", "2030-31")
+    assert result.exit_code == 2
+    assert "--price-base: deflator 'hmt-gdp-deflator' has no index for 2030-31" in result.stderr
+    assert 'deflator_projection = "0.02"' in result.stderr
+    assert invoke("validate", kent_dir, "--price-base", "2012-13").exit_code == 0

@@ -174,6 +174,9 @@ def _only_cashable(line: BenefitLine, _attribute: attrs.Attribute, value: Reduce
 class BenefitLine:
     """What one agency (or society) gains, year by year, before and after adjustments.
 
+    A ``transfer`` line (fiscal only) moves money rather than creating value: it counts in the
+    fiscal and budget measures but not in PV benefits, NPSV or the BCR.
+
     The gross value is either ``amounts`` by year, or ``volumes`` by year times a unit value
     (``unit_value`` given, or ``unit_cost`` looked up in a unit-cost table such as the UCD).
     ``agency_map`` says which programme agency stands for each body a split unit cost names
@@ -186,6 +189,10 @@ class BenefitLine:
     value_type: ValueType = attrs.field(validator=v.in_(VALUE_TYPES))
     cashable: bool = False
     description: str = ""
+    #: A transfer between bodies or people (a benefit payment saved, a public asset's sale
+    #: price): it counts for the agency that gains it in the fiscal and budget measures, but is
+    #: no social value, so it is left out of PV benefits, NPSV and the BCR (Green Book 6.7).
+    transfer: bool = False
     amounts: YearAmounts = attrs.field(factory=dict, converter=_money_by_year)
     volumes: YearAmounts = attrs.field(factory=dict, converter=_numbers_by_year)
     unit_value: Decimal | None = attrs.field(default=None, converter=_optional(parse_money))

@@ -670,3 +670,24 @@ def test_validate_refuses_a_project_type_whose_bound_is_for_the_other_kind_of_co
         'the optimism-bias bound of project type "standard-buildings" is for capital costs, and '
         "this is a revenue line; project types for revenue lines: outsourcing"
     )
+
+
+def test_a_transfer_line_is_read_and_must_be_fiscal(write_case, case_data, the_problem, line_no):
+    case_data["benefits"][0]["transfer"] = True
+    assert tp.load(write_case(case_data)).cases[0].benefits[0].transfer is True
+    case_data["benefits"][0]["value_type"] = "social"
+    del case_data["benefits"][0]["cashable"]
+    path = write_case(case_data, name="social.toml", folder="social")
+    problem = the_problem(path)
+    assert (problem.field, problem.line) == ("benefits[0].transfer", line_no(path, "transfer"))
+    assert "a transfer moves money between bodies or people, so it is a fiscal line" in str(problem)
+
+
+def test_a_transfer_given_a_deadweight_is_a_warning_not_an_error(write_case, case_data, line_no):
+    case_data["benefits"][0]["transfer"] = True  # with deadweight = "0.2"
+    path = write_case(case_data)
+    programme = tp.load(path)  # loads: a warning does not stop the appraisal
+    [warning] = programme.warnings
+    assert warning.is_warning and warning.field == "benefits[0].deadweight"
+    assert warning.line == line_no(path, "deadweight")
+    assert "a transfer line with a deadweight of 0.2" in warning.message

@@ -646,3 +646,56 @@ def test_the_figures_do_not_depend_on_the_caller_s_decimal_context(rules):
     with localcontext() as context:
         context.prec, context.rounding = 6, ROUND_DOWN
         assert tp.to_dict(tp.appraise(case, rules=rules)) == expected
+
+
+# -- transfers (issue 7.1) --------------------------------------------------------------------
+
+
+def test_a_transfer_changes_the_fiscal_and_budget_figures_but_not_npsv(rules):
+    # Costs 100 in year 0; social value 150 in year 1; and a capital receipt of 200 in year 0,
+    # a transfer from the buyer (Green Book 6.7): no social value, but real money to the seller.
+    #   without the receipt: PV benefits = 150 / 1.035 = 144.927536, NPSV = 44.927536
+    #   with it: the same PV benefits and NPSV; PV fiscal and net budget impact up by 200.
+    social = benefit([None, 150], value_type="social", line_id="wellbeing")
+    receipt = benefit([200], line_id="receipt", agency="district", cashable=True, transfer=True)
+    without = tp.appraise(make_case([cost([100])], [social], years=2), rules=rules).cases[0]
+    case = make_case([cost([100])], [social, receipt], years=2)
+    result = tp.appraise(case, rules=rules).cases[0]
+    assert (result.pv_benefits, result.npsv, result.bcr) == (
+        without.pv_benefits,
+        without.npsv,
+        without.bcr,
+    )
+    assert result.vfm_category == without.vfm_category
+    assert result.pv_fiscal == without.pv_fiscal + 200 == result.pv_fiscal_cashable
+    assert result.net_budget_impact == without.net_budget_impact + 200
+    assert result.pv_transfers == 200
+    assert result.cashable_roi == 2.0  # 200 / 100
+    district = {row.agency: row for row in result.by_agency}["district"]
+    assert (district.pv_transfers, district.pv_benefits, district.net_fiscal) == (200, 0, 200)
+    assert [f.transfers for f in result.flows] == [200, 0]
+    assert [f.benefits for f in result.flows] == [0, 150]  # benefits flow: social value only
+    assert result.payback_year == Y0  # the receipt pays the costs back in year 0
+
+
+def test_a_rule_s_default_deadweight_does_not_reach_a_transfer():
+    class Deadweight:
+        @tp.hookimpl
+        def totalplace_line_defaults(self, line, context):
+            return {"deadweight": "0.5", "optimism_bias": "0.1"}
+
+    rules = load_rules(entry_points=False, extra=[("dw", Deadweight())])
+    outcome = benefit([100], line_id="outcome")
+    receipt = benefit([100], line_id="receipt", transfer=True)
+    result = tp.appraise(make_case([], [outcome, receipt], years=1), rules=rules).cases[0]
+    values = {line.id: line.values[Y0] for line in result.lines}
+    assert values == {"outcome": 45, "receipt": 90}  # 100 x 0.5 x 0.9; 100 x 0.9 (no deadweight)
+    explicit = benefit([100], line_id="receipt", transfer=True, deadweight=Decimal("0.2"))
+    given = tp.appraise(make_case([], [explicit], years=1), rules=rules).cases[0]
+    assert given.lines[0].values[Y0] == 72  # its own deadweight applies: 100 x 0.8 x 0.9
+
+
+def test_a_transfer_must_be_a_fiscal_line(rules):
+    line = benefit([100], value_type="economic", transfer=True)
+    with pytest.raises(TotalPlaceError, match=r"benefits\[0\]\.transfer: a transfer .* economic"):
+        tp.appraise(make_case([], [line], years=1), rules=rules)

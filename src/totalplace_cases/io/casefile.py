@@ -142,6 +142,7 @@ BENEFIT_KEYS = (
     "baseline_source",
     "frequency",
     "reduces",
+    "transfer",
 )
 REDUCES_KEYS = ("agency", "category", "theme")
 REALIGNMENT_KEYS = ("from", "to", "kind", "amounts", "description")
@@ -592,6 +593,13 @@ def _read_benefit(
         f.problem(
             (*b, "cashable"), f"only fiscal benefits can be cashable; this line is {value_type}"
         )
+    transfer = f.get(item, b, "transfer", expect_bool, default=False)
+    if transfer and value_type in ("economic", "social"):
+        f.problem(
+            (*b, "transfer"),
+            "a transfer moves money between bodies or people, so it is a fiscal line (it "
+            f"counts in the fiscal and budget measures, not in NPSV); this line is {value_type}",
+        )
     has_amounts, has_volumes = "amounts" in item, "volumes" in item
     has_unit = [k for k in ("unit_value", "unit_cost") if k in item]
     if has_amounts and (has_volumes or has_unit):
@@ -641,6 +649,7 @@ def _read_benefit(
         agency=agency,
         value_type=value_type,
         cashable=bool(cashable),
+        transfer=bool(transfer),
         amounts=amounts,
         volumes=volumes,
         agency_map=agency_map,

@@ -213,6 +213,7 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
         pv_fiscal_non_cashable=pv_non_cashable,
         pv_economic=ledger.pv(BENEFIT, value_type="economic"),
         pv_social=ledger.pv(BENEFIT, value_type="social"),
+        pv_transfers=sum((a.pv_transfers for a in by_agency), ZERO),
         bcr=bcr,
         fiscal_roi=_ratio(pv_fiscal, pv_costs),
         cashable_roi=_ratio(pv_cashable, pv_costs),
@@ -227,11 +228,12 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
 
 def _agency_result(agency: str, postings: list[Posting]) -> AgencyResult:
     """One agency's present values, from its postings in the ledger."""
-    figures = dict.fromkeys(("cost", "benefit", "cashable", "non_cashable", "realigned"), ZERO)
+    keys = ("cost", "benefit", "cashable", "non_cashable", "realigned", "transfer")
+    figures = dict.fromkeys(keys, ZERO)
     for p in postings:
         if p.kind == BENEFIT:
-            figures["benefit"] += p.pv
-            if p.value_type == "fiscal":
+            figures["transfer" if p.transfer else "benefit"] += p.pv  # a transfer: no value
+            if p.value_type == "fiscal":  # but it counts in the budgets
                 figures["cashable" if p.cashable else "non_cashable"] += p.pv
         elif p.kind in (COST, REALIGNED):
             figures[p.kind] += p.pv
@@ -242,6 +244,7 @@ def _agency_result(agency: str, postings: list[Posting]) -> AgencyResult:
         pv_fiscal_cashable=figures["cashable"],
         pv_fiscal_non_cashable=figures["non_cashable"],
         pv_realigned=figures["realigned"],
+        pv_transfers=figures["transfer"],
     )
 
 
@@ -353,4 +356,5 @@ def _totals(results: tuple[CaseAppraisal, ...], vfm_table) -> Totals:
         bcr=_ratio(pv_benefits, pv_costs),
         fiscal_roi=_ratio(pv_fiscal, pv_costs),
         vfm_category=vfm_category(bcr_exact(pv_benefits, pv_costs), vfm_table),
+        pv_transfers=sum((r.pv_transfers for r in results), ZERO),
     )

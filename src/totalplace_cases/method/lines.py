@@ -184,6 +184,13 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
                 unit_cost_value(unit, year)  # a series must have a value for every year
     with at(context, f"{path}.unit_cost" if line.unit_cost else _prices_field(path, line)):
         valuation = _valuation(context, path, line)
+    if line.transfer and line.value_type != "fiscal":
+        raise AppraisalError(
+            "a transfer moves money between bodies or people, so it is a fiscal line; this "
+            f"line is {line.value_type}",
+            case=context.case.id,
+            field=f"{path}.transfer",
+        )
     with at(context, f"{path}.confidence" if line.confidence is not None else path):
         adjustments = benefit_adjustments(context, line)
     gross = _offsets(valuation.gross, first)
@@ -192,7 +199,14 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
         shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
     pv = ZERO
     for agency, part in _split(value, shares).items():
-        pv += ledger.post(BENEFIT, agency, part, value_type=line.value_type, cashable=line.cashable)
+        pv += ledger.post(
+            BENEFIT,
+            agency,
+            part,
+            value_type=line.value_type,
+            cashable=line.cashable,
+            transfer=line.transfer,
+        )
     return LineResult(
         "benefit",
         line.id,
@@ -207,7 +221,14 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
             **({"split": _share_totals(shares)} if valuation.shares else {}),
         },
         values=YearValues(context.case.start, value, ledger.years),
+        transfer=line.transfer,
     )
+
+
+#: The counterfactual fractions: what would have happened anyway, elsewhere, or by others'
+#: work. A transfer (a sale price, a benefit payment) is not an outcome, so a rule's default
+#: for these does not apply to it; only the line's own figure does.
+COUNTERFACTUAL = ("deadweight", "displacement", "attribution")
 
 
 def benefit_adjustments(context: CaseContext, line: BenefitLine) -> BenefitAdjustments:
@@ -227,6 +248,8 @@ def benefit_adjustments(context: CaseContext, line: BenefitLine) -> BenefitAdjus
     if missing:
         defaults = _line_defaults(context, line)
         for key in missing:
+            if line.transfer and key in COUNTERFACTUAL:
+                continue
             if key in defaults:
                 value, plugin = defaults[key]
                 values[key] = _fraction(value, plugin)

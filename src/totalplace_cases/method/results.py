@@ -55,6 +55,8 @@ class Flow:
     fiscal: Decimal
     economic: Decimal
     social: Decimal
+    #: Transfers (in ``fiscal``, not in ``benefits``).
+    transfers: Decimal = Decimal(0)
 
 
 @attrs.frozen
@@ -78,6 +80,8 @@ class AgencyResult:
         return self.pv_fiscal_cashable + self.pv_fiscal_non_cashable
 
     pv_realigned: Decimal = Decimal(0)
+    #: Transfers the agency gains: in its fiscal figures, not in its PV benefits.
+    pv_transfers: Decimal = Decimal(0)
 
     @property
     def net_fiscal(self) -> Decimal:
@@ -161,6 +165,7 @@ class LineResult:
     #: The line's yearly values after adjustments: real terms at the price base, undiscounted,
     #: all agencies together. The benefits register's plan. Not part of the JSON contract.
     values: Mapping[FinancialYear, Decimal] = attrs.field(factory=dict, eq=False)
+    transfer: bool = False
 
 
 @attrs.frozen
@@ -197,6 +202,9 @@ class CaseAppraisal:
     npsv: Decimal = attrs.field()
     net_budget_impact: Decimal = attrs.field()
     _period: Period | None = attrs.field(default=None, eq=False, repr=False, alias="period")
+    #: Transfers: in the fiscal figures, payback and budget measures; not in ``pv_benefits``,
+    #: ``npsv``, ``bcr`` or the value-for-money category.
+    pv_transfers: Decimal = Decimal(0)
 
     @npsv.default
     def _npsv(self) -> Decimal:
@@ -216,11 +224,13 @@ class CaseAppraisal:
         if period is None:
             return ()
         n = len(period.years)
-        sums = {key: [ZERO] * n for key in ("costs", "benefits", *VALUE_TYPES)}
+        sums = {key: [ZERO] * n for key in ("costs", "benefits", "transfers", *VALUE_TYPES)}
         with exact():
             for line in self.lines:
                 if line.kind == "cost":
                     targets = (sums["costs"],)
+                elif line.transfer:
+                    targets = (sums["transfers"], sums["fiscal"])
                 else:
                     targets = (sums["benefits"], sums[line.value_type or "fiscal"])
                 for k, value in enumerate(_by_offset(line.values, period.years)):
@@ -238,6 +248,7 @@ class CaseAppraisal:
                 fiscal=sums["fiscal"][k],
                 economic=sums["economic"][k],
                 social=sums["social"][k],
+                transfers=sums["transfers"][k],
             )
             for k in range(n)
         )
@@ -254,6 +265,7 @@ class Totals:
     fiscal_roi: float | None
     vfm_category: str | None
     note: str | None = None
+    pv_transfers: Decimal | None = None
 
 
 @attrs.frozen

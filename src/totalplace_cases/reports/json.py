@@ -33,7 +33,7 @@ __all__ = ["dumps", "evidence_to_dict", "render_json", "to_dict"]
 #: The by-agency figures, each a money string.
 AGENCY_MONEY = (
     "pv_costs", "pv_benefits", "pv_fiscal_cashable", "pv_fiscal_non_cashable", "net",
-    "pv_fiscal", "net_fiscal", "pv_realigned", "net_fiscal_after_realignment",
+    "pv_fiscal", "net_fiscal", "pv_realigned", "net_fiscal_after_realignment", "pv_transfers",
 )  # fmt: skip
 #: The case figures, each a money string.
 CASE_MONEY = (
@@ -41,7 +41,9 @@ CASE_MONEY = (
     "pv_fiscal_non_cashable", "pv_economic", "pv_social", "npsv",
 )  # fmt: skip
 #: The yearly flows, each a money string.
-FLOW_MONEY = ("costs", "costs_unadjusted", "benefits", "fiscal", "economic", "social")
+FLOW_MONEY = (
+    "costs", "costs_unadjusted", "benefits", "fiscal", "economic", "social", "transfers",
+)  # fmt: skip
 
 
 def money(amount: Decimal | None) -> str | None:
@@ -95,6 +97,7 @@ def _case(case: CaseAppraisal) -> dict[str, Any]:
         "payback_year": year(case.payback_year),
         "payback_years": case.payback_years,
         "vfm_category": case.vfm_category,
+        "pv_transfers": money(case.pv_transfers),
         "by_agency": [
             {"agency": row.agency, **{name: money(getattr(row, name)) for name in AGENCY_MONEY}}
             for row in case.by_agency
@@ -117,6 +120,7 @@ def _case(case: CaseAppraisal) -> dict[str, Any]:
                 "pv": money(line.pv),
                 "pv_unadjusted": money(line.pv_unadjusted),
                 "adjustments": {k: _adjustment(v) for k, v in line.adjustments.items()},
+                "transfer": line.transfer,
             }
             for line in case.lines
         ],
@@ -146,6 +150,7 @@ def to_dict(appraisal: Appraisal) -> dict[str, Any]:
             "fiscal_roi": totals.fiscal_roi,
             "vfm_category": totals.vfm_category,
             "note": totals.note,
+            "pv_transfers": money(totals.pv_transfers),
         },
     }
 

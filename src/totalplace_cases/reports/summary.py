@@ -29,6 +29,12 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         ("  fiscal, non-cashable", format_gbp(case.pv_fiscal_non_cashable)),
         ("  economic", format_gbp(case.pv_economic)),
         ("  social", format_gbp(case.pv_social)),
+        *(
+            # In the fiscal rows above, left out of PV benefits: no social value (Green Book 6.7).
+            [("  transfers (not in NPSV)", format_gbp(-case.pv_transfers))]
+            if case.pv_transfers
+            else []
+        ),
         ("NPSV", format_gbp(case.npsv)),
         ("BCR", _ratio(case.bcr)),
         ("Fiscal ROI", _ratio(case.fiscal_roi)),
@@ -48,10 +54,12 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         f"{case.start} for {case.years} years | {case.price_base} prices, discounted to "
         f"{case.discount_base} ({case.schedule}, {case.timing}-year)"
     )
+    transfers = any(row.pv_transfers for row in case.by_agency)
     agency_rows = [
         [
             row.agency,
             *map(format_gbp, (row.pv_costs, row.pv_fiscal_cashable, row.pv_fiscal_non_cashable,
+                              *([row.pv_transfers] if transfers else []),
                               row.pv_benefits, row.net, row.net_fiscal, row.pv_realigned,
                               row.net_fiscal_after_realignment)),
         ]
@@ -61,25 +69,25 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         [
             "total",
             *map(format_gbp, (case.pv_costs, case.pv_fiscal_cashable, case.pv_fiscal_non_cashable,
+                              *([case.pv_transfers] if transfers else []),
                               case.pv_benefits, case.npsv, case.net_budget_impact, Decimal(0),
                               case.net_budget_impact)),
         ]
     )  # fmt: skip
+    headers = [
+        "Agency",
+        "PV costs",
+        "Fiscal cashable",
+        "Fiscal non-cashable",
+        *(["of which transfers (not in NPSV)"] if transfers else []),
+        "PV benefits",
+        "Net",
+        "Budget net",
+        "Realigned",
+        "Budget net after realignment",
+    ]
     agencies = render_rows(
-        agency_rows,
-        headers=[
-            "Agency",
-            "PV costs",
-            "Fiscal cashable",
-            "Fiscal non-cashable",
-            "PV benefits",
-            "Net",
-            "Budget net",
-            "Realigned",
-            "Budget net after realignment",
-        ],
-        fmt=fmt,
-        colalign=("left", *["right"] * 8),
+        agency_rows, headers=headers, fmt=fmt, colalign=("left", *["right"] * (len(headers) - 1))
     )
     figures = render_rows(
         headline,

@@ -30,4 +30,16 @@ def totalplace_validate_case(case, programme, rules):
                 field="discount_base",
             )
         )
+    for index, line in enumerate(case.benefits):
+        if line.transfer and line.deadweight:
+            problems.append(
+                Problem(
+                    f"a transfer line with a deadweight of {line.deadweight}: a transfer (a sale "
+                    "price, a benefit payment saved) is not an outcome that would have happened "
+                    "anyway, so it normally takes none. It reduces only the fiscal figures "
+                    "here; keep it if the payment itself would have been made anyway",
+                    field=f"benefits[{index}].deadweight",
+                    severity="warning",
+                )
+            )
     return problems
