@@ -42,8 +42,8 @@ Y0 = FinancialYear(2010)
 AGENCIES = (Agency("borough", "Borough", "local"), Agency("police-force", "Police", "police"))
 
 
-def cost() -> CostLine:
-    return CostLine(agency="borough", kind="revenue", amounts={Y0: Decimal(1000)})
+def cost(kind: str = "revenue") -> CostLine:
+    return CostLine(agency="borough", kind=kind, amounts={Y0: Decimal(1000)})
 
 
 def benefit(**fields) -> BenefitLine:
@@ -155,9 +155,10 @@ def test_good_line_defaults_of_every_kind_are_used():
                 "discount_schedule": "green-book-health",
             }
 
-    case = programme(costs=[cost()], benefits=[benefit()])
+    case = programme(costs=[cost("capital")], benefits=[benefit()])
     result = tp.appraise(case, rules=rules_with(Good())).cases[0]
-    # Standard buildings' capital upper bound is 24%, halved by mitigation 0.5: 1000 x 1.12.
+    # Standard buildings' capital upper bound is 24% (on a capital line, method §5), halved by
+    # mitigation 0.5: 1000 x 1.12.
     assert result.pv_costs == Decimal("1120.00")
     # Grade 1 is a 0% optimism bias in cba-local-2014; deadweight halves the benefit.
     assert result.pv_benefits == 500

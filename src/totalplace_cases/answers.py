@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import Problem, TotalPlaceError
 from .models import CostLine
-from .money import MoneyError, parse_fraction
+from .money import MoneyError, parse_fraction, parse_uplift
 from .parameters import TABLE_KINDS, ParameterTable
 from .periods import FinancialYear
 from .plugin import EvidenceTable, OutputFormat, UnitCost, Valuation
@@ -105,6 +105,17 @@ def _fraction(value: Any, what: str) -> Decimal:
         raise BadAnswer(f"{what}: {exc}") from None
 
 
+def _uplift(value: Any, what: str) -> Decimal:
+    """An uplift on costs, 0 or more (the Green Book's 200%, say), as a Decimal, an int or a
+    string; not a float."""
+    if isinstance(value, float):
+        raise BadAnswer(f'{what} is the float {value!r}; give a Decimal or a string ("1.5")')
+    try:
+        return parse_uplift(value)
+    except MoneyError as exc:
+        raise BadAnswer(f"{what}: {exc}") from None
+
+
 def check_shares(shares: Any, what: str) -> None:
     """``(label, fraction)`` pairs, each fraction in [0, 1], adding up to one."""
     if not isinstance(shares, tuple | list):
@@ -158,7 +169,9 @@ def _line_defaults(value: Any, *, line: Any, context: Any, **_: Any) -> None:
                 f"expected any of {', '.join(allowed)}"
             )
         what = f"the default {key}"
-        if key in _FRACTIONS:
+        if kind == "cost" and key == "optimism_bias":  # an uplift on costs may exceed 1
+            _uplift(given, what)
+        elif key in _FRACTIONS:
             _fraction(given, what)
         elif key == "confidence":
             _grade(given, context, what)
