@@ -136,7 +136,8 @@ def appraise_benefit(rules):
             appraise_benefit,
             r"discount_schedule: no discount-schedule table called 'green-book-heath'",
         ),
-        ({"discount_schedule": 3.5}, appraise_cost, r"expected the name of a discount schedule"),
+        ({"discount_schedule": 3.5}, appraise_benefit, r"expected the name of a discount schedul"),
+        ({"discount_schedule": "green-book"}, appraise_cost, r"not a default for a cost line"),
     ],
 )
 def test_a_bad_line_default_names_plugin_and_hook(value, run, match):

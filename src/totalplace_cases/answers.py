@@ -32,15 +32,14 @@ __all__ = [
 ]
 
 #: The fields ``totalplace_line_defaults`` may give, for each kind of line. ``discount_schedule``
-#: (a line's own schedule, e.g. the health rate for QALYs) is checked to name a registered
-#: discount schedule.
+#: (a benefit line's own schedule, e.g. the health rate for QALYs; costs are discounted at the
+#: case's rate) is checked to name a registered discount schedule.
 COST_DEFAULTS = (
     "optimism_bias",
     "confidence",
     "project_type",
     "project_types",
     "mitigation",
-    "discount_schedule",
 )
 BENEFIT_DEFAULTS = (
     "deadweight",

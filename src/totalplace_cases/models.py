@@ -217,6 +217,9 @@ class BenefitLine:
     reduces: Reduces | None = attrs.field(
         default=None, converter=_reduces, validator=_only_cashable
     )
+    #: The line's own discount schedule, beating the case's: the Green Book's health rate
+    #: (``green-book-health``) for benefits valued in health or lives (method §3).
+    discount_schedule: str | None = None
 
     @property
     def years(self) -> list[FinancialYear]:

@@ -691,3 +691,30 @@ def test_a_transfer_given_a_deadweight_is_a_warning_not_an_error(write_case, cas
     assert warning.is_warning and warning.field == "benefits[0].deadweight"
     assert warning.line == line_no(path, "deadweight")
     assert "a transfer line with a deadweight of 0.2" in warning.message
+
+
+def test_a_benefit_line_may_name_its_own_discount_schedule(
+    write_case, case_data, the_problem, line_no
+):
+    case_data["benefits"][0]["discount_schedule"] = "green-book-health"
+    line = tp.load(write_case(case_data)).cases[0].benefits[0]
+    assert line.discount_schedule == "green-book-health"
+    case_data["benefits"][0]["discount_schedule"] = "green-book-helth"
+    path = write_case(case_data, name="typo.toml", folder="typo")
+    problem = the_problem(path)
+    assert problem.field == "benefits[0].discount_schedule"
+    assert problem.line == line_no(path, "discount_schedule")
+    assert "no discount-schedule table called 'green-book-helth'" in problem.message
+
+
+def test_a_whole_case_on_the_health_schedule_is_a_warning(write_case, case_data, line_no):
+    # A documented reference convention, so it still works, but it discounts costs and every
+    # benefit at 1.5% (issue 7.4).
+    case_data["discount_schedule"] = "green-book-health"
+    path = write_case(case_data)
+    programme = tp.load(path)
+    [warning] = programme.warnings
+    assert (warning.field, warning.line) == ("discount_schedule", line_no(path, "discount_sched"))
+    assert "discounts the costs and every benefit at the Green Book's health rate" in str(warning)
+    assert 'set discount_schedule = "green-book-health" on their [[benefits]] lines' in str(warning)
+    assert tp.appraise(programme).cases[0].schedule == "green-book-health"

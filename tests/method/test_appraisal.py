@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
+from attrs import evolve as attrs_evolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -699,3 +700,52 @@ def test_a_transfer_must_be_a_fiscal_line(rules):
     line = benefit([100], value_type="economic", transfer=True)
     with pytest.raises(TotalPlaceError, match=r"benefits\[0\]\.transfer: a transfer .* economic"):
         tp.appraise(make_case([], [line], years=1), rules=rules)
+
+
+# -- the health discount rate per line (issue 7.4) --------------------------------------------
+
+
+def test_a_benefit_line_on_the_health_schedule_is_discounted_at_1_5_percent(rules):
+    # Costs 100 in year 1 stay at the case's 3.5%: 100 / 1.035 = 96.618357...
+    # A QALY-valued benefit of 100 in year 1 on green-book-health: 100 / 1.015 = 98.522167...
+    # A second benefit of 100 in year 1 without a schedule of its own: 96.618357 again.
+    health = benefit([None, 100], line_id="qalys", value_type="social")
+    health = attrs_evolve(health, discount_schedule="green-book-health")
+    other = benefit([None, 100], line_id="fees")
+    result = tp.appraise(make_case([cost([None, 100])], [health, other], years=2), rules=rules)
+    case = result.cases[0]
+    assert case.schedule == "green-book"
+    assert float(case.pv_costs) == pytest.approx(100 / 1.035, abs=1e-9)
+    pvs = {line.id: float(line.pv) for line in case.lines if line.kind == "benefit"}
+    assert pvs == pytest.approx({"qalys": 100 / 1.015, "fees": 100 / 1.035}, abs=1e-9)
+    assert float(case.pv_benefits) == pytest.approx(100 / 1.015 + 100 / 1.035, abs=1e-9)
+    qalys = case.lines[1]
+    assert qalys.adjustments["discount_schedule"] == "green-book-health"
+    assert qalys.adjustments["sources"]["discount_schedule"] == "explicit"
+    assert "green-book-health" in [p.table for p in result.programme.parameters]
+
+
+def test_a_qaly_valued_line_takes_the_health_rate_from_the_standard_values(rules):
+    # The Green Book's QALY (gb:qaly) names the health schedule as its default (method §17).
+    line = BenefitLine(
+        id="qalys",
+        agency="kcc",
+        value_type="social",
+        volumes={Y0 + 1: Decimal(1)},
+        unit_cost="gb:qaly",
+    )
+    case = tp.appraise(make_case([], [line], years=2), rules=rules).cases[0]
+    assert case.lines[0].adjustments["discount_schedule"] == "green-book-health"
+    assert case.lines[0].pv == (case.lines[0].values[Y0 + 1] / Decimal("1.015")).quantize(
+        Decimal("1e-12")
+    )
+
+
+def test_payback_discounts_each_line_with_its_own_schedule(rules):
+    # Costs 100 in year 0; fiscal benefits of 102 in year 1: at 3.5% they are worth 98.55 (no
+    # payback); on the health schedule, 102 / 1.015 = 100.49, which pays back in year 1.
+    saving = attrs_evolve(benefit([None, 102]), discount_schedule="green-book-health")
+    case = make_case([cost([100])], [saving], years=2)
+    assert tp.appraise(case, rules=rules).cases[0].payback_year == Y0 + 1
+    plain = make_case([cost([100])], [benefit([None, 102])], years=2)
+    assert tp.appraise(plain, rules=rules).cases[0].payback_year is None

@@ -143,6 +143,7 @@ BENEFIT_KEYS = (
     "frequency",
     "reduces",
     "transfer",
+    "discount_schedule",
 )
 REDUCES_KEYS = ("agency", "category", "theme")
 REALIGNMENT_KEYS = ("from", "to", "kind", "amounts", "description")
@@ -641,6 +642,7 @@ def _read_benefit(
         "baseline_date": f.get(item, b, "baseline_date", expect_date),
         "frequency": f.get(item, b, "frequency", expect_choice(FREQUENCIES), default="annual")
         or "annual",
+        "discount_schedule": f.get(item, b, "discount_schedule", expect_id),
     }
     if agency is None or value_type is None or line_id is None:
         return None

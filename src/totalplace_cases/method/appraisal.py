@@ -17,7 +17,6 @@ floats.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,7 @@ from .conventions import Conventions, Options, discount_base_field
 from .discounting import schedule_from_rules
 from .ledger import BENEFIT, COST, COST_UNADJUSTED, REALIGNED, Ledger, Posting
 from .lines import at, post_benefit, post_cost, post_realignment
-from .precision import TERM, ZERO, exact
+from .precision import ZERO, exact
 from .results import (
     AgencyResult,
     Appraisal,
@@ -185,13 +184,12 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
     pv_cashable = sum((a.pv_fiscal_cashable for a in by_agency), ZERO)
     pv_non_cashable = sum((a.pv_fiscal_non_cashable for a in by_agency), ZERO)
     pv_fiscal = pv_cashable + pv_non_cashable
-    yearly = ledger.yearly()
-    none = [ZERO] * case.years
-    costs, fiscal = yearly.get(COST, none), yearly.get("fiscal", none)
     years = period_years(case.start, case.years)
-    period = Period(years, shift, factors, tuple(yearly.get(COST_UNADJUSTED, none)))
+    period = Period(years, shift, factors, tuple(ledger.yearly(COST_UNADJUSTED)))
     bcr = _ratio(pv_benefits, pv_costs)
-    payback = _payback(fiscal, costs, factors)
+    payback = _payback(
+        ledger.discounted_yearly(BENEFIT, value_type="fiscal"), ledger.discounted_yearly(COST)
+    )
     vfm_table = context.table(context.settings.vfm_table, "vfm-thresholds")
     return CaseAppraisal(
         id=case.id,
@@ -284,21 +282,17 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> float | None:
     return None if denominator == 0 else float(numerator / denominator)
 
 
-def _payback(
-    fiscal: list[Decimal], costs: list[Decimal], factors: Sequence[Decimal]
-) -> tuple[int, float] | None:
+def _payback(fiscal: list[Decimal], costs: list[Decimal]) -> tuple[int, float] | None:
     """The year (an offset) cumulative discounted fiscal benefits reach cumulative discounted
     costs, and the payback in years from the start of the case's first year.
 
-    Year ``k`` runs from time ``k`` to ``k + 1``, and within the payback year the position is
-    taken to move linearly, so payback comes ``shortfall / net_k`` of the way through it:
-    ``k + shortfall / net_k``.
+    ``fiscal`` and ``costs`` are each year's present values. Year ``k`` runs from time ``k`` to
+    ``k + 1``, and within the payback year the position is taken to move linearly, so payback
+    comes ``shortfall / net_k`` of the way through it: ``k + shortfall / net_k``.
     """
     net_before = ZERO
     fiscal_so_far = ZERO
-    for k, factor in enumerate(factors):
-        fiscal_pv = (fiscal[k] * factor).quantize(TERM)
-        cost_pv = (costs[k] * factor).quantize(TERM)
+    for k, (fiscal_pv, cost_pv) in enumerate(zip(fiscal, costs, strict=True)):
         fiscal_so_far += fiscal_pv
         net = net_before + fiscal_pv - cost_pv
         if fiscal_so_far > 0 and net >= 0:

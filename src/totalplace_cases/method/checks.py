@@ -19,7 +19,7 @@ from ..errors import AppraisalError, InputError, Problem, TotalPlaceError
 from ..models import BusinessCase, Programme
 from ..periods import FinancialYear
 from .appraisal import case_context, case_factors
-from .conventions import Options
+from .conventions import HEALTH_SCHEDULE, Options, health_schedule_warning
 from .ledger import Ledger
 from .lines import post_benefit, post_cost, post_realignment
 from .precision import exact
@@ -52,6 +52,9 @@ def option_problems(programme: Programme, rules: Rules, options: Options) -> lis
             rules.table(options.schedule, "discount-schedule")
         except TotalPlaceError as exc:
             problems.append(Problem(str(exc), field="--schedule"))
+    if options.schedule == HEALTH_SCHEDULE:
+        message = health_schedule_warning(f"--schedule {HEALTH_SCHEDULE}")
+        problems.append(Problem(message, field="--schedule", severity="warning"))
     return problems
 
 
@@ -71,7 +74,7 @@ def case_problems(
         except TotalPlaceError:
             return []
     options = options or Options()
-    if option_problems(programme, rules, options):
+    if any(not p.is_warning for p in option_problems(programme, rules, options)):
         return []
     problems: list[Problem] = []
 

@@ -26,14 +26,31 @@ if TYPE_CHECKING:
     from ..models import BenefitLine, BusinessCase, CostLine, Programme
 
 __all__ = [
+    "HEALTH_SCHEDULE",
     "Conventions",
     "Options",
     "discount_base_field",
     "discount_base_of",
+    "health_schedule_warning",
     "input_base_of",
     "line_base_of",
     "reporting_base_of",
 ]
+
+
+#: The Green Book's health discount schedule (Table 8): for benefits valued in health or lives,
+#: set per benefit line; for a whole case it also discounts the costs at the health rate.
+HEALTH_SCHEDULE = "green-book-health"
+
+
+def health_schedule_warning(where: str) -> str:
+    """What to say when a whole case (or programme) is put on the health schedule."""
+    return (
+        f"{where} discounts the costs and every benefit at the Green Book's health rate "
+        f"(1.5%), which is for benefits valued in health or lives (Table 8). To discount only "
+        f'those, set discount_schedule = "{HEALTH_SCHEDULE}" on their [[benefits]] lines and '
+        "leave the case on the standard schedule"
+    )
 
 
 @attrs.frozen

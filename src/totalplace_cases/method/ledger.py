@@ -39,7 +39,7 @@ def present_value(values: Values, factors: Sequence[Decimal]) -> Decimal:
 class Posting:
     """One flow of the ledger: an amount by year for one agency, with its present value."""
 
-    __slots__ = ("agency", "cashable", "kind", "pv", "transfer", "value_type", "values")
+    __slots__ = ("agency", "cashable", "factors", "kind", "pv", "transfer", "value_type", "values")
 
     def __init__(
         self,
@@ -50,6 +50,7 @@ class Posting:
         value_type: str | None = None,
         cashable: bool = False,
         transfer: bool = False,
+        factors: Sequence[Decimal] = (),
     ):
         self.kind = kind
         self.agency = agency
@@ -58,6 +59,7 @@ class Posting:
         self.value_type = value_type
         self.cashable = cashable
         self.transfer = transfer
+        self.factors = factors  # a line with its own schedule (method §3) has its own
 
 
 class Ledger:
@@ -82,8 +84,11 @@ class Ledger:
         factors: Sequence[Decimal] | None = None,
     ) -> Decimal:
         """Record ``values`` (offset -> amount) for ``agency``; returns their present value."""
-        pv = present_value(values, self.factors if factors is None else factors)
-        self.postings.append(Posting(kind, agency, values, pv, value_type, cashable, transfer))
+        factors = self.factors if factors is None else factors
+        pv = present_value(values, factors)
+        self.postings.append(
+            Posting(kind, agency, values, pv, value_type, cashable, transfer, factors)
+        )
         return pv
 
     def realign(self, giver: str, taker: str, values: Values) -> Decimal:
@@ -104,21 +109,30 @@ class Ledger:
             groups.setdefault(posting.agency, []).append(posting)
         return dict(sorted(groups.items()))
 
-    def yearly(self) -> dict[str, list[Decimal]]:
-        """Undiscounted sums by year (offset), in one pass: ``cost``, ``cost_unadjusted``,
-        ``benefit`` and, for benefits, each value type (``fiscal``, ``economic``, ``social``)."""
-        totals: dict[str, list[Decimal]] = {}
-        years = self.years
-        for posting in self.postings:
-            if posting.kind == REALIGNED:
-                continue
-            keys = (posting.kind,) if posting.kind != BENEFIT else (BENEFIT, posting.value_type)
-            for key in keys:
-                sums = totals.get(key)
-                if sums is None:
-                    sums = totals[key] = [ZERO] * years
-                for k, value in posting.values.items():
-                    sums[k] += value
+    def yearly(self, kind: str, **match: object) -> list[Decimal]:
+        """By year, the undiscounted sum of the postings of ``kind`` matching ``match``."""
+        totals = [ZERO] * self.years
+        for posting in self._matching(kind, match):
+            for k, value in posting.values.items():
+                totals[k] += value
+        return totals
+
+    def discounted_yearly(self, kind: str, **match: object) -> list[Decimal]:
+        """By year, the present value of the postings of ``kind`` matching ``match``: their
+        undiscounted sum times the year's factor, kept to 1e-12 (per schedule, where a line has
+        its own, and then added)."""
+        by_schedule: dict[int, tuple[Sequence[Decimal], list[Decimal]]] = {}
+        for posting in self._matching(kind, match):
+            group = by_schedule.get(id(posting.factors))
+            if group is None:
+                group = by_schedule[id(posting.factors)] = (posting.factors, [ZERO] * self.years)
+            sums = group[1]
+            for k, value in posting.values.items():
+                sums[k] += value
+        totals = [ZERO] * self.years
+        for factors, sums in by_schedule.values():
+            for k in range(self.years):
+                totals[k] += (sums[k] * factors[k]).quantize(TERM)
         return totals
 
     def _matching(self, kind: str, match: Mapping[str, object]) -> Iterable[Posting]:

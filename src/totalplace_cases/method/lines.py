@@ -13,7 +13,7 @@ once by the appraisal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,7 @@ from .adjustments import (
     optimism_bias_for_types,
 )
 from .context import CaseContext
+from .discounting import schedule_from_rules
 from .ledger import BENEFIT, COST, COST_UNADJUSTED, Ledger, present_value
 from .precision import ONE, ZERO
 from .results import LineResult, YearValues
@@ -191,8 +192,13 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
             case=context.case.id,
             field=f"{path}.transfer",
         )
+    with at(context, path):
+        defaults = _line_defaults(context, line)
     with at(context, f"{path}.confidence" if line.confidence is not None else path):
-        adjustments = benefit_adjustments(context, line)
+        adjustments = benefit_adjustments(context, line, defaults)
+    schedule, source = _line_schedule(line, defaults)
+    with at(context, f"{path}.discount_schedule" if line.discount_schedule else path):
+        factors = _factors(context, ledger, schedule)
     gross = _offsets(valuation.gross, first)
     value = _adjusted(gross, adjustments)
     with at(context, f"{path}.agency_map" if line.agency_map else f"{path}.unit_cost"):
@@ -206,19 +212,24 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
             value_type=line.value_type,
             cashable=line.cashable,
             transfer=line.transfer,
+            factors=factors,
         )
+    sources = dict(adjustments.sources)
+    if schedule is not None:
+        sources["discount_schedule"] = source
     return LineResult(
         "benefit",
         line.id,
         line.agency,
         line.value_type,
         pv,
-        present_value(gross, ledger.factors),
+        present_value(gross, factors),
         {
             **{k: getattr(adjustments, k) for k in BENEFIT_FRACTIONS},
-            "sources": dict(adjustments.sources),
+            "sources": sources,
             "valuation": valuation.basis,
             **({"split": _share_totals(shares)} if valuation.shares else {}),
+            **({"discount_schedule": schedule} if schedule is not None else {}),
         },
         values=YearValues(context.case.start, value, ledger.years),
         transfer=line.transfer,
@@ -231,8 +242,34 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
 COUNTERFACTUAL = ("deadweight", "displacement", "attribution")
 
 
-def benefit_adjustments(context: CaseContext, line: BenefitLine) -> BenefitAdjustments:
-    """The fractions of the benefit chain: the line's own, a confidence grade's, a rule's."""
+def _line_schedule(line: BenefitLine, defaults: dict[str, Any]) -> tuple[str | None, str]:
+    """The line's own discount schedule (method §3) and where it came from: the line's, a
+    rule's default (the health rate for a QALY, say), or None for the case's schedule."""
+    if line.discount_schedule is not None:
+        return line.discount_schedule, "explicit"
+    if "discount_schedule" in defaults:
+        value, plugin = defaults["discount_schedule"]
+        return value, f"rule: {plugin}"
+    return None, ""
+
+
+def _factors(context: CaseContext, ledger: Ledger, schedule: str | None) -> Sequence[Decimal]:
+    """The discount factors of a line with its own schedule, over the case's period; the case's
+    own factors otherwise."""
+    if schedule is None or schedule == context.schedule:
+        return ledger.factors
+    case = context.case
+    found = schedule_from_rules(context, schedule)
+    return found.factors_at(case.start - context.discount_base, case.years, context.timing)
+
+
+def benefit_adjustments(
+    context: CaseContext, line: BenefitLine, defaults: dict[str, Any] | None = None
+) -> BenefitAdjustments:
+    """The fractions of the benefit chain: the line's own, a confidence grade's, a rule's.
+
+    ``defaults`` are the rules' defaults for the line, if already asked for.
+    """
     values: dict[str, Decimal] = {}
     sources: dict[str, str] = {}
     missing = [k for k in BENEFIT_FRACTIONS if getattr(line, k) is None]
@@ -246,7 +283,7 @@ def benefit_adjustments(context: CaseContext, line: BenefitLine) -> BenefitAdjus
             values[key] = getattr(line, key)
             sources[key] = "explicit"
     if missing:
-        defaults = _line_defaults(context, line)
+        defaults = _line_defaults(context, line) if defaults is None else defaults
         for key in missing:
             if line.transfer and key in COUNTERFACTUAL:
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..errors import Problem
 from ..method.checks import case_problems
+from ..method.conventions import HEALTH_SCHEDULE, health_schedule_warning
 from ..plugin import hookimpl
 
 
@@ -29,6 +30,14 @@ def totalplace_validate_case(case, programme, rules):
                 f"for {case.discount_base}. Remove one of them",
                 field="discount_base",
             )
+        )
+    if case.discount_schedule == HEALTH_SCHEDULE:
+        message = health_schedule_warning(f'discount_schedule = "{HEALTH_SCHEDULE}"')
+        problems.append(Problem(message, field="discount_schedule", severity="warning"))
+    elif programme.settings.schedule == HEALTH_SCHEDULE and not case.discount_schedule:
+        message = health_schedule_warning(f'[settings] schedule = "{HEALTH_SCHEDULE}"')
+        problems.append(
+            Problem(message, file=programme.source, field="settings.schedule", severity="warning")
         )
     for index, line in enumerate(case.benefits):
         if line.transfer and line.deadweight:
