@@ -322,3 +322,30 @@ def test_validate_checks_the_options_appraise_will_be_given(invoke, kent_dir):
     assert "--price-base: deflator 'hmt-gdp-deflator' has no index for 2030-31" in result.stderr
     assert 'deflator_projection = "0.02"' in result.stderr
     assert invoke("validate", kent_dir, "--price-base", "2012-13").exit_code == 0
+
+
+def test_appraise_counts_the_statuses_asked_for_and_says_so_under_the_table(invoke, kent_dir):
+    # Kent's integrated transport case was rejected: listed apart, out of the totals by default.
+    table = invoke("appraise", kent_dir).stdout
+    summary = table.split("Programme summary")[1]
+    assert "not counted: kent-integrated-transport (rejected)" in summary
+    assert "Not counted in the totals" in summary
+    data = json.loads(invoke("appraise", kent_dir, "--format", "json").stdout)
+    assert "rejected" not in data["totals"]["statuses_included"]
+    with_rejected = invoke(
+        "appraise", kent_dir, "--format", "json", "--status", "approved,in-delivery,rejected"
+    )
+    chosen = json.loads(with_rejected.stdout)["totals"]
+    assert chosen["statuses_included"] == ["approved", "in-delivery", "rejected"]
+    counted = [c for c in data["cases"] if c["status"] in chosen["statuses_included"]]
+    shown = sum(Decimal(c["pv_costs"]) for c in counted)  # each rounded on its own
+    assert abs(Decimal(chosen["pv_costs"]) - shown) <= Decimal("0.01") * len(counted)
+    bad = invoke("appraise", kent_dir, "--status", "approved,done")
+    assert bad.exit_code == 2 and "unknown status 'done'" in bad.stderr
+
+
+def test_a_case_paying_back_in_its_first_year_says_so(invoke, kent_dir):
+    # Kent's asset sales bring in more than the costs in 2010-11, the case's first year.
+    table = invoke("appraise", kent_dir / "kent-asset-rationalisation.toml").stdout
+    assert "in its first year (2010-11)" in table
+    assert "0.00 years" not in table

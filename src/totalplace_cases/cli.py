@@ -18,8 +18,9 @@ import click
 from . import __version__, pipeline
 from .errors import TotalPlaceError
 from .io.atomic import write_text
+from .method.appraisal import statuses_counted
 from .method.conventions import Options
-from .models import Programme
+from .models import STATUSES, Programme
 from .periods import PeriodError, parse_year
 from .plugins import Rules
 from .resources import bundled
@@ -118,64 +119,71 @@ def _default_path(path: Path | None) -> Path:
 
 def appraisal_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that override the case files' own choices, shared by validate and appraise
-    (so that validate checks exactly what appraise will compute)."""
-    options = [
-        click.option(
-            "--schedule",
-            help="Discount schedule for every case instead of each case's own (e.g. "
-            "green-book-2026-reduced, the long-horizon sensitivity test). Health and life "
-            "values take the health rate per benefit line: discount_schedule in the line.",
-        ),
-        click.option(
-            "--price-base", metavar="YYYY-YY", help="Report in this financial year's prices."
-        ),
-        click.option(
-            "--discount-base", metavar="YYYY-YY", help="Discount every case to this year."
-        ),
-        click.option(
-            "--timing",
-            type=click.Choice(["start", "mid"]),
-            help="Discount flows at the start (Green Book default) or middle of each year.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    (so that validate checks exactly what appraise will compute), handed to the command as one
+    ``options`` (:class:`~totalplace_cases.method.conventions.Options`)."""
 
-
-def _options(
-    schedule: str | None, price_base: str | None, discount_base: str | None, timing: str | None
-) -> Options:
-    """The appraisal options from the command line; a badly written year is a usage error."""
-    years = {}
-    for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
-        if value is not None:
+    @click.option(
+        "--schedule",
+        help="Discount schedule for every case instead of each case's own (e.g. "
+        "green-book-2026-reduced, the long-horizon sensitivity test). Health and life values "
+        "take the health rate per benefit line: discount_schedule in the line.",
+    )
+    @click.option("--price-base", metavar="YYYY-YY", help="Report in this financial year's prices.")
+    @click.option("--discount-base", metavar="YYYY-YY", help="Discount every case to this year.")
+    @click.option(
+        "--timing",
+        type=click.Choice(["start", "mid"]),
+        help="Discount flows at the start (Green Book default) or middle of each year.",
+    )
+    @click.option(
+        "--status",
+        "statuses",
+        metavar="LIST",
+        help="The statuses whose cases count in the programme totals, comma-separated (of "
+        f"{', '.join(STATUSES)}). Default: all but rejected and withdrawn, which are still "
+        "appraised and listed.",
+    )
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any,
+        schedule: str | None,
+        price_base: str | None,
+        discount_base: str | None,
+        timing: str | None,
+        statuses: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        years = {}
+        for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
+            if value is not None:
+                try:
+                    years[name[2:].replace("-", "_")] = parse_year(value)
+                except PeriodError as exc:
+                    raise click.BadParameter(str(exc), param_hint=name) from None
+        chosen = None
+        if statuses is not None:
             try:
-                years[name[2:].replace("-", "_")] = parse_year(value)
-            except PeriodError as exc:
-                raise click.BadParameter(str(exc), param_hint=name) from None
-    return Options(schedule=schedule, timing=timing, **years)
+                chosen = statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
+            except TotalPlaceError as exc:
+                raise click.BadParameter(str(exc), param_hint="--status") from None
+        options = Options(schedule=schedule, timing=timing, statuses=chosen, **years)
+        return command(*args, options=options, **kwargs)
+
+    return wrapper
 
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @appraisal_options
 @common_options
-def validate(
-    session: Session,
-    path: Path | None,
-    schedule: str | None,
-    price_base: str | None,
-    discount_base: str | None,
-    timing: str | None,
-) -> None:
+def validate(session: Session, path: Path | None, options: Options) -> None:
     """Check a programme folder or case file; report every problem with file, line and field.
 
     Everything appraise would stop on is found here first. Give the options appraise will be
     given (--price-base ...) to check them too. Without PATH, checks the bundled Kent example.
     """
     path = _default_path(path)
-    programme, _ = session.load(path, _options(schedule, price_base, discount_base, timing))
+    programme, _ = session.load(path, options)
     cases, agencies = len(programme.cases), len(programme.agencies)
     click.echo(
         f"{path}: OK ({cases} case{'s' if cases != 1 else ''}, "
@@ -201,21 +209,14 @@ def validate(
 )
 @common_options
 def appraise(
-    session: Session,
-    path: Path | None,
-    fmt: str,
-    schedule: str | None,
-    price_base: str | None,
-    discount_base: str | None,
-    timing: str | None,
-    output: Path | None,
+    session: Session, path: Path | None, fmt: str, options: Options, output: Path | None
 ) -> None:
     """Appraise every case in PATH: present values, NPSV, BCR, ROI, payback, VfM, by agency.
 
-    Without PATH, appraises the bundled Kent example.
+    Programme totals count every case but rejected and withdrawn ones (--status chooses);
+    those are appraised and listed apart. Without PATH, appraises the bundled Kent example.
     """
     path = _default_path(path)
-    options = _options(schedule, price_base, discount_base, timing)
     programme, rules = session.load(path, options)
     formats = rules.registry.formats()
     if fmt not in formats:
@@ -230,6 +231,7 @@ def appraise(
         timing=options.timing,
         price_base=options.price_base,
         discount_base=options.discount_base,
+        statuses=options.statuses,
     )
     text = pipeline.render(result, programme, rules, fmt)
     if output is not None:

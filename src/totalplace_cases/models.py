@@ -29,6 +29,7 @@ __all__ = [
     "AGENCY_KINDS",
     "COST_KINDS",
     "FREQUENCIES",
+    "COUNTED_STATUSES",
     "STATUSES",
     "VALUE_TYPES",
     "Agency",
@@ -47,8 +48,23 @@ __all__ = [
 
 AgencyKind = Literal["local", "health", "police", "fire", "central", "other"]
 AGENCY_KINDS: tuple[str, ...] = ("local", "health", "police", "fire", "central", "other")
-Status = Literal["proposed", "approved", "in-delivery", "closed", "rejected"]
-STATUSES: tuple[str, ...] = ("proposed", "approved", "in-delivery", "closed", "rejected")
+Status = Literal["draft", "proposed", "approved", "in-delivery", "closed", "rejected", "withdrawn"]
+#: Where a case stands: ``draft`` (being written, not yet put forward), ``proposed`` (put to the
+#: programme board), ``approved``, ``in-delivery``, ``closed`` (delivered, or stopped after
+#: delivery began), ``rejected`` (turned down by the board) and ``withdrawn`` (taken back by its
+#: sponsor before a decision).
+STATUSES: tuple[str, ...] = (
+    "draft",
+    "proposed",
+    "approved",
+    "in-delivery",
+    "closed",
+    "rejected",
+    "withdrawn",
+)
+#: The statuses whose cases count in programme totals and tables unless the caller chooses
+#: others: every one but ``rejected`` and ``withdrawn`` (which are still appraised and listed).
+COUNTED_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s not in ("rejected", "withdrawn"))
 CostKind = Literal["revenue", "capital"]
 COST_KINDS: tuple[str, ...] = ("revenue", "capital")
 ValueType = Literal["fiscal", "economic", "social"]

@@ -223,6 +223,7 @@ def appraise(
     price_base: FinancialYear | str | None = None,
     discount_base: FinancialYear | str | None = None,
     timing: str | None = None,
+    statuses: Iterable[str] | None = None,
 ) -> Appraisal:
     """Step 4: appraise a programme (every case) or a single business case.
 
@@ -234,6 +235,8 @@ def appraise(
     :param price_base: report every case in this year's prices.
     :param discount_base: discount every case to this year.
     :param timing: ``"start"`` (default) or ``"mid"``-year discounting.
+    :param statuses: the statuses whose cases count in the totals; by default every status but
+        ``rejected`` and ``withdrawn`` (whose cases are still appraised and listed).
     :raises TotalPlaceError: when a figure cannot be computed (the message says why); no
         partial result is returned.
     """
@@ -246,6 +249,7 @@ def appraise(
         price_base=price_base,
         discount_base=discount_base,
         timing=timing,
+        statuses=statuses,
     )
 
 

@@ -718,3 +718,9 @@ def test_a_whole_case_on_the_health_schedule_is_a_warning(write_case, case_data,
     assert "discounts the costs and every benefit at the Green Book's health rate" in str(warning)
     assert 'set discount_schedule = "green-book-health" on their [[benefits]] lines' in str(warning)
     assert tp.appraise(programme).cases[0].schedule == "green-book-health"
+
+
+@pytest.mark.parametrize("status", ["draft", "withdrawn", "in-delivery"])
+def test_every_status_is_read(write_case, case_data, status):
+    case_data["status"] = status
+    assert tp.load(write_case(case_data)).cases[0].status == status

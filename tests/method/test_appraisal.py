@@ -749,3 +749,59 @@ def test_payback_discounts_each_line_with_its_own_schedule(rules):
     assert tp.appraise(case, rules=rules).cases[0].payback_year == Y0 + 1
     plain = make_case([cost([100])], [benefit([None, 102])], years=2)
     assert tp.appraise(plain, rules=rules).cases[0].payback_year is None
+
+
+# -- case status (issue 7.5) ------------------------------------------------------------------
+
+
+def _statuses_programme():
+    # Three one-year cases in year 0 (undiscounted): costs 100, 50 and 20; benefits 300, 0, 10.
+    approved = make_case([cost([100])], [benefit([300])], years=1, id="a", status="approved")
+    rejected = make_case([cost([50])], [benefit([0])], years=1, id="r", status="rejected")
+    withdrawn = make_case([cost([20])], [benefit([10])], years=1, id="w", status="withdrawn")
+    return Programme(id="p", cases=[approved, rejected, withdrawn])
+
+
+def test_a_rejected_case_is_appraised_and_listed_but_not_in_the_totals(rules):
+    result = tp.appraise(_statuses_programme(), rules=rules)
+    assert [c.id for c in result.cases] == ["a", "r", "w"]  # every case appraised and listed
+    assert [c.status for c in result.cases] == ["approved", "rejected", "withdrawn"]
+    assert result.cases[1].pv_costs == 50
+    t = result.totals
+    assert (t.pv_costs, t.pv_benefits, t.npsv, t.bcr) == (100, 300, 200, 3.0)  # case a alone
+    assert "rejected" not in t.statuses_included and "withdrawn" not in t.statuses_included
+    assert t.statuses_included == ("draft", "proposed", "approved", "in-delivery", "closed")
+    assert [c.id for c in result.counted] == ["a"]
+    assert [c.id for c in result.not_counted] == ["r", "w"]
+
+
+def test_the_caller_chooses_which_statuses_count(rules):
+    every = tp.appraise(_statuses_programme(), rules=rules, statuses=["approved", "rejected"])
+    assert (every.totals.pv_costs, every.totals.pv_benefits) == (150, 300)
+    assert every.totals.statuses_included == ("approved", "rejected")
+    with pytest.raises(TotalPlaceError, match=r"unknown status 'done'; the statuses are draft"):
+        tp.appraise(_statuses_programme(), rules=rules, statuses=["done"])
+
+
+# -- cashable payback (issue 7.6) -------------------------------------------------------------
+
+
+def test_cashable_payback_counts_only_the_budgets_actually_released(rules):
+    # Costs 100 in year 0. Fiscal benefits: cashable 40 in each of years 1-3, and capacity freed
+    # (non-cashable) of 80 in year 1. At 3.5%:
+    #   all fiscal: year 1 brings 120 / 1.035 = 115.942029, so payback is in year 1, at
+    #     1 + 100 / 115.942029 = 1.862500 years;
+    #   cashable only: 40/1.035 + 40/1.035^2 = 76.010 by the end of year 2 (23.990 short); year 3
+    #     brings 40/1.035^3 = 36.077, so 3 + 23.990 / 36.077 = 3.664958 years.
+    cashable = benefit([None, 40, 40, 40], line_id="cash", cashable=True)
+    capacity = benefit([None, 80], line_id="time", cashable=False)
+    result = tp.appraise(make_case([cost([100])], [cashable, capacity], years=4), rules=rules)
+    case = result.cases[0]
+    d = [1 / 1.035**t for t in range(4)]
+    assert case.payback_year == Y0 + 1
+    assert case.payback_years == pytest.approx(1 + 100 / (120 * d[1]), rel=1e-12)
+    assert case.cashable_payback_year == Y0 + 3
+    shortfall = 100 - 40 * (d[1] + d[2])
+    assert case.cashable_payback_years == pytest.approx(3 + shortfall / (40 * d[3]), rel=1e-12)
+    row = tp.to_dict(result)["cases"][0]
+    assert (row["cashable_payback_year"], row["payback_year"]) == ("2013-14", "2011-12")

@@ -313,7 +313,9 @@ def test_the_kent_evidence_table_sums_the_appraisal_by_counting_group(kent_and_u
     [table] = [t for t in tables if t.plugin == "kent"]
     assert table.title == "Kent: appraisal by counting group"
     assert [row[0] for row in table.rows] == ["public-realm", "community", "individual"]
-    assert sum(row[1] for row in table.rows) == len(programme.cases)
+    # Every case the totals count (all but the rejected integrated-transport case), once.
+    assert sum(row[1] for row in table.rows) == len(result.counted) == len(programme.cases) - 1
+    assert "not counted: kent-integrated-transport (rejected)" in table.notes
 
 
 def test_there_is_no_kent_evidence_table_for_another_place(rules, tmp_path):

@@ -17,11 +17,14 @@ floats.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ..errors import AppraisalError, TotalPlaceError
-from ..models import BusinessCase, Programme
+from ..models import COUNTED_STATUSES, STATUSES, BusinessCase, Programme
 from ..periods import FinancialYear, parse_year
 from .context import CaseContext
 from .conventions import Conventions, Options, discount_base_field
@@ -43,7 +46,7 @@ from .results import (
 if TYPE_CHECKING:
     from ..plugins import Rules
 
-__all__ = ["appraise", "appraise_programme", "vfm_category"]
+__all__ = ["appraise", "appraise_programme", "statuses_counted", "vfm_category"]
 
 
 def appraise(
@@ -54,6 +57,7 @@ def appraise(
     price_base: FinancialYear | str | None = None,
     discount_base: FinancialYear | str | None = None,
     timing: str | None = None,
+    statuses: Iterable[str] | None = None,
 ) -> Appraisal:
     """Appraise a programme (every case) or a single business case.
 
@@ -61,6 +65,8 @@ def appraise(
     :param price_base: report every case in this year's prices.
     :param discount_base: discount every case to this year.
     :param timing: ``"start"`` (default) or ``"mid"``-year discounting.
+    :param statuses: the statuses whose cases count in the totals; by default every status but
+        ``rejected`` and ``withdrawn`` (whose cases are still appraised and listed).
     :raises TotalPlaceError: when a figure cannot be computed (the message says why); no
         partial result is returned.
     """
@@ -76,6 +82,7 @@ def appraise(
         price_base=parse_year(price_base) if price_base is not None else None,
         discount_base=parse_year(discount_base) if discount_base is not None else None,
         timing=timing,
+        statuses=statuses,
     )
 
 
@@ -96,16 +103,19 @@ def appraise_programme(
     price_base: FinancialYear | None = None,
     discount_base: FinancialYear | None = None,
     timing: str | None = None,
+    statuses: Iterable[str] | None = None,
 ) -> Appraisal:
     """Appraise every case of ``programme`` under ``rules`` (see :func:`appraise`)."""
     if timing is not None and timing not in ("start", "mid"):
         raise TotalPlaceError(f"timing must be 'start' or 'mid', found '{timing}'")
-    options = Options(price_base, discount_base, schedule, timing)
+    counted = statuses_counted(statuses)
+    options = Options(price_base, discount_base, schedule, timing, counted)
     contexts = [case_context(programme, case, rules, options) for case in programme.cases]
     with exact():
         results = tuple(appraise_case(context) for context in contexts)
         vfm_table = rules.table(programme.settings.vfm_table, "vfm-thresholds")
-        totals = _totals(results, vfm_table)
+        totals = _totals(tuple(r for r in results if r.status in counted), vfm_table)
+        totals = attrs.evolve(totals, statuses_included=counted)
     used: dict[str, Any] = {vfm_table.name: vfm_table}
     unit_costs: dict[str, Any] = {}
     notes: list[str] = []
@@ -128,6 +138,21 @@ def appraise_programme(
         notes=tuple(notes),
     )
     return Appraisal(programme=summary, cases=results, totals=totals)
+
+
+def statuses_counted(statuses: Iterable[str] | None) -> tuple[str, ...]:
+    """The statuses whose cases count in the totals: those given (each checked), in the order
+    of ``STATUSES``, or by default every status but ``rejected`` and ``withdrawn``."""
+    if statuses is None:
+        return COUNTED_STATUSES
+    chosen = [statuses] if isinstance(statuses, str) else list(statuses)
+    unknown = [s for s in chosen if s not in STATUSES]
+    if unknown:
+        raise TotalPlaceError(
+            f"unknown status {', '.join(repr(s) for s in unknown)}; the statuses are "
+            f"{', '.join(STATUSES)}"
+        )
+    return tuple(s for s in STATUSES if s in chosen)
 
 
 def case_context(
@@ -187,9 +212,10 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
     years = period_years(case.start, case.years)
     period = Period(years, shift, factors, tuple(ledger.yearly(COST_UNADJUSTED)))
     bcr = _ratio(pv_benefits, pv_costs)
-    payback = _payback(
-        ledger.discounted_yearly(BENEFIT, value_type="fiscal"), ledger.discounted_yearly(COST)
-    )
+    costs_pv = ledger.discounted_yearly(COST)
+    payback = _payback(ledger.discounted_yearly(BENEFIT, value_type="fiscal"), costs_pv)
+    cashable = ledger.discounted_yearly(BENEFIT, value_type="fiscal", cashable=True)
+    cashable_payback = _payback(cashable, costs_pv)
     vfm_table = context.table(context.settings.vfm_table, "vfm-thresholds")
     return CaseAppraisal(
         id=case.id,
@@ -217,10 +243,13 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
         cashable_roi=_ratio(pv_cashable, pv_costs),
         payback_year=None if payback is None else years[payback[0]],
         payback_years=None if payback is None else payback[1],
+        cashable_payback_year=None if cashable_payback is None else years[cashable_payback[0]],
+        cashable_payback_years=None if cashable_payback is None else cashable_payback[1],
         vfm_category=vfm_category(bcr_exact(pv_benefits, pv_costs), vfm_table),
         by_agency=by_agency,
         lines=tuple(lines),
         period=period,
+        status=case.status,
     )
 
 

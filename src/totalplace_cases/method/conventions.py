@@ -61,6 +61,9 @@ class Options:
     discount_base: FinancialYear | None = None
     schedule: str | None = None
     timing: str | None = None
+    #: The statuses whose cases count in the programme's totals (None: every status but
+    #: ``rejected`` and ``withdrawn``).
+    statuses: tuple[str, ...] | None = None
 
     def field_of(self, name: str) -> str:
         """How to name an option in a message: ``--price-base`` for ``price_base``."""

@@ -202,6 +202,13 @@ class CaseAppraisal:
     npsv: Decimal = attrs.field()
     net_budget_impact: Decimal = attrs.field()
     _period: Period | None = attrs.field(default=None, eq=False, repr=False, alias="period")
+    #: Where the case stands (draft, proposed, approved, ...); decides whether it counts in the
+    #: programme totals.
+    status: str = "proposed"
+    #: Payback counting cashable fiscal benefits only (budgets actually released) against the
+    #: costs: what a budget holder can bank on.
+    cashable_payback_year: FinancialYear | None = None
+    cashable_payback_years: float | None = None
     #: Transfers: in the fiscal figures, payback and budget measures; not in ``pv_benefits``,
     #: ``npsv``, ``bcr`` or the value-for-money category.
     pv_transfers: Decimal = Decimal(0)
@@ -266,6 +273,9 @@ class Totals:
     vfm_category: str | None
     note: str | None = None
     pv_transfers: Decimal | None = None
+    #: The statuses of the cases counted in these totals (the others are appraised and listed,
+    #: not added).
+    statuses_included: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -288,6 +298,18 @@ class Appraisal:
     programme: ProgrammeSummary
     cases: tuple[CaseAppraisal, ...]
     totals: Totals
+
+    @property
+    def counted(self) -> tuple[CaseAppraisal, ...]:
+        """The cases the totals count: those whose status is in ``totals.statuses_included``."""
+        included = set(self.totals.statuses_included)
+        return tuple(case for case in self.cases if case.status in included)
+
+    @property
+    def not_counted(self) -> tuple[CaseAppraisal, ...]:
+        """The cases appraised and listed but left out of the totals, by their status."""
+        included = set(self.totals.statuses_included)
+        return tuple(case for case in self.cases if case.status not in included)
 
     def case(self, case_id: str) -> CaseAppraisal:
         for case in self.cases:

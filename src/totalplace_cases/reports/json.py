@@ -83,6 +83,7 @@ def _case(case: CaseAppraisal) -> dict[str, Any]:
         "category": case.category,
         "theme": case.theme,
         "sponsor": case.sponsor,
+        "status": case.status,
         "start": str(case.start),
         "years": case.years,
         "price_base": str(case.price_base),
@@ -96,6 +97,8 @@ def _case(case: CaseAppraisal) -> dict[str, Any]:
         "net_budget_impact": money(case.net_budget_impact),
         "payback_year": year(case.payback_year),
         "payback_years": case.payback_years,
+        "cashable_payback_year": year(case.cashable_payback_year),
+        "cashable_payback_years": case.cashable_payback_years,
         "vfm_category": case.vfm_category,
         "pv_transfers": money(case.pv_transfers),
         "by_agency": [
@@ -151,6 +154,7 @@ def to_dict(appraisal: Appraisal) -> dict[str, Any]:
             "vfm_category": totals.vfm_category,
             "note": totals.note,
             "pv_transfers": money(totals.pv_transfers),
+            "statuses_included": list(totals.statuses_included),
         },
     }
 

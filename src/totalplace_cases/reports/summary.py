@@ -12,11 +12,21 @@ from ..method.results import Appraisal, CaseAppraisal
 from ..money import format_gbp
 from .tables import render_rows
 
-__all__ = ["case_table", "render_text", "totals_table"]
+__all__ = ["case_table", "counted_note", "render_text", "totals_table"]
 
 
 def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
+
+
+def _payback(case: CaseAppraisal, year, years: float | None) -> str:
+    """Payback as a budget holder reads it: "in its first year (2010-11)" rather than a count
+    of years from the start that rounds to nothing."""
+    if year is None:
+        return "not reached"
+    if year == case.start:
+        return f"in its first year ({year})"
+    return f"{year} ({years:.2f} years)"
 
 
 def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
@@ -40,11 +50,10 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         ("Fiscal ROI", _ratio(case.fiscal_roi)),
         ("Cashable ROI", _ratio(case.cashable_roi)),
         ("Net budget impact", format_gbp(case.net_budget_impact)),
+        ("Payback", _payback(case, case.payback_year, case.payback_years)),
         (
-            "Payback",
-            "not reached"
-            if case.payback_year is None
-            else f"{case.payback_year} ({case.payback_years:.2f} years)",
+            "Cashable payback",
+            _payback(case, case.cashable_payback_year, case.cashable_payback_years),
         ),
         ("VfM category", case.vfm_category or "n/a"),
     ]
@@ -98,24 +107,40 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
     return f"{head}\n\n{figures}\n\n{agencies}"
 
 
-def totals_table(appraisal: Appraisal, fmt: str = "simple") -> str:
-    """The programme's cases side by side, with the total line where cases can be added."""
-    rows = [
-        [
-            c.id,
-            format_gbp(c.pv_costs),
-            format_gbp(c.pv_benefits),
-            format_gbp(c.npsv),
-            _ratio(c.bcr),
-            c.vfm_category or "n/a",
-        ]
-        for c in appraisal.cases
+def _summary_row(c: CaseAppraisal) -> list[str]:
+    return [
+        c.id,
+        c.status,
+        format_gbp(c.pv_costs),
+        format_gbp(c.pv_benefits),
+        format_gbp(c.npsv),
+        _ratio(c.bcr),
+        c.vfm_category or "n/a",
     ]
+
+
+def counted_note(appraisal: Appraisal) -> str:
+    """The sentence under a programme table: which statuses it counts, and which cases not."""
+    left_out = appraisal.not_counted
+    note = f"Counts cases whose status is {', '.join(appraisal.totals.statuses_included)}"
+    if left_out:
+        named = ", ".join(f"{c.id} ({c.status})" for c in left_out)
+        note += f"; not counted: {named}, appraised and listed apart"
+    return note + " (choose with --status)."
+
+
+def totals_table(appraisal: Appraisal, fmt: str = "simple") -> str:
+    """The programme's counted cases side by side, with the total line where they can be added;
+    then the cases left out of the totals by their status, listed apart."""
+    headers = ["Case", "Status", "PV costs", "PV benefits", "NPSV", "BCR", "VfM"]
+    align = ("left", "left", "right", "right", "right", "right", "left")
+    rows = [_summary_row(c) for c in appraisal.counted]
     t = appraisal.totals
     if t.pv_costs is not None:
         rows.append(
             [
                 "total",
+                "",
                 format_gbp(t.pv_costs),
                 format_gbp(t.pv_benefits),
                 format_gbp(t.npsv),
@@ -123,12 +148,15 @@ def totals_table(appraisal: Appraisal, fmt: str = "simple") -> str:
                 t.vfm_category or "n/a",
             ]
         )
-    table = render_rows(
-        rows,
-        headers=["Case", "PV costs", "PV benefits", "NPSV", "BCR", "VfM"],
-        fmt=fmt,
-        colalign=("left", "right", "right", "right", "right", "left"),
-    )
+    table = render_rows(rows, headers=headers, fmt=fmt, colalign=align)
+    if t.pv_transfers:
+        table += f"\n\nTransfers (not in NPSV) in the counted cases: {format_gbp(t.pv_transfers)}."
+    table += f"\n\n{counted_note(appraisal)}"
+    if appraisal.not_counted:
+        apart = [_summary_row(c) for c in appraisal.not_counted]
+        table += "\n\nNot counted in the totals\n\n" + render_rows(
+            apart, headers=headers, fmt=fmt, colalign=align
+        )
     return table + (f"\n\nTotals not shown: {t.note}" if t.note else "")
 
 

@@ -149,10 +149,12 @@ def totalplace_evidence_tables(appraisal, programme):
     if not _is_kent(programme):
         return None
     from totalplace_cases.money import format_gbp
+    from totalplace_cases.reports.summary import counted_note
 
     rows = []
+    counted = appraisal.counted  # the programme's totals leave rejected and withdrawn cases out
     for group in COUNTING_GROUPS:
-        cases = [c for c in appraisal.cases if c.category == group]
+        cases = [c for c in counted if c.category == group]
         costs = sum((c.pv_costs for c in cases), Decimal(0))
         benefits = sum((c.pv_benefits for c in cases), Decimal(0))
         rows.append(
@@ -169,6 +171,9 @@ def totalplace_evidence_tables(appraisal, programme):
             title="Kent: appraisal by counting group",
             headers=("Counting group", "Cases", "PV costs", "PV benefits", "NPSV"),
             rows=rows,
-            notes="Kent counted public spend as public realm, community and individual spend.",
+            notes=(
+                "Kent counted public spend as public realm, community and individual spend. "
+                + counted_note(appraisal)
+            ),
         )
     ]
