@@ -207,15 +207,32 @@ def placement_case(line: BenefitLine) -> BusinessCase:
 
 
 def placement_benefit(**kwargs) -> BenefitLine:
-    return BenefitLine(
-        id="placements", agency="kcc", value_type="fiscal", amounts={Y0: Decimal(1000)}, **kwargs
-    )
+    # An outcome line: 2 placements stepped down, at £500 each.
+    kwargs.setdefault("volumes", {Y0: Decimal(2)})
+    kwargs.setdefault("unit_value", Decimal(500))
+    return BenefitLine(id="placements", agency="kcc", value_type="fiscal", **kwargs)
 
 
 def test_a_high_cost_benefit_without_deadweight_takes_20_percent(rules):
     result = tp.appraise(in_kent(placement_case(placement_benefit())), rules=rules).cases[0]
-    assert result.pv_benefits == 800
+    assert result.pv_benefits == 800  # 2 x 500 x (1 - 0.2)
     assert result.lines[0].adjustments["sources"]["deadweight"] == "rule: kent"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # lower fees, or officer time, given as amounts: not outcomes that would happen anyway
+        {"amounts": {Y0: Decimal(1000)}, "volumes": {}, "unit_value": None},
+        # a transfer takes no counterfactual default at all
+        {"transfer": True, "cashable": True},
+    ],
+    ids=["fees-or-time", "transfer"],
+)
+def test_the_high_cost_deadweight_is_for_outcome_lines_only(rules, line):
+    result = tp.appraise(in_kent(placement_case(placement_benefit(**line))), rules=rules).cases[0]
+    assert result.lines[0].adjustments["deadweight"] == 0
+    assert "deadweight" not in result.lines[0].adjustments["sources"]
 
 
 def test_an_explicit_deadweight_wins_over_the_high_cost_default(rules):
@@ -232,6 +249,9 @@ def test_in_the_kent_programme_the_high_cost_default_and_an_explicit_deadweight(
     explicit = line_of(kent_result, "kent-hcc-placements", "children-home-to-kent")
     assert explicit.adjustments["deadweight"] == Decimal("0.1")
     assert explicit.adjustments["sources"]["deadweight"] == "explicit"
+    for fees_or_time in ("framework-prices-kcc", "fewer-disputed-cases"):
+        line = line_of(kent_result, "kent-hcc-placements", fees_or_time)
+        assert line.adjustments["deadweight"] == 0, fees_or_time
 
 
 # -- the UCD's bodies as Kent agencies --------------------------------------------------------

@@ -8,8 +8,8 @@ What this plugin adds, so that a Kent programme does not repeat it in every file
   objective analysis lines for Kent Police, CIPFA service lines for the councils and the fire
   authority (the ``totalplace_classify_spend`` hook);
 - category and theme rules: coastal-defence capital schemes default to the Green Book
-  *standard civil engineering* optimism-bias type, and high-cost placement benefits default to
-  the deadweight drawn from the programme's evidence;
+  *standard civil engineering* optimism-bias type, and high-cost placement outcome lines
+  (counted in volumes) default to the deadweight drawn from the programme's evidence;
 - which Kent agency stands for a body a split unit cost names (e.g. the UCD's "Police");
 - an evidence table of the appraisal by Kent's three counting groups.
 
@@ -25,13 +25,22 @@ import tomllib
 from decimal import Decimal
 from importlib import resources
 
-from totalplace_cases.plugin import Agency, CostLine, EvidenceTable, Theme, hookimpl
+from totalplace_cases.plugin import (
+    Agency,
+    BenefitLine,
+    CostLine,
+    EvidenceTable,
+    Theme,
+    hookimpl,
+)
 
 __version__ = "0.1.0"
 
-#: The deadweight of high-cost placement benefits: the share of children who would have stepped
+#: The deadweight of high-cost placement outcomes: the share of children who would have stepped
 #: down to a lower-cost placement within a year anyway. Illustrative: Kent's programme evidence
-#: put it at about a fifth.
+#: put it at about a fifth. It is about outcomes for children, so it applies to outcome lines
+#: only (counted in volumes: placements, care entries avoided), not to lower fees or officer
+#: time, which are not outcomes that "would have happened anyway".
 HIGH_COST_DEADWEIGHT = Decimal("0.2")
 
 #: Coastal-defence capital works are Green Book "standard civil engineering" (capital cost upper
@@ -125,9 +134,15 @@ def totalplace_line_defaults(line, context):
     theme = context.case.theme
     if theme == "coastal-defences" and isinstance(line, CostLine) and line.kind == "capital":
         return {"project_type": COASTAL_PROJECT_TYPE, "mitigation": "0"}
-    if theme == "high-cost-cases" and not isinstance(line, CostLine):
+    if theme == "high-cost-cases" and _is_outcome(line):
         return {"deadweight": HIGH_COST_DEADWEIGHT}
     return None
+
+
+def _is_outcome(line) -> bool:
+    """A benefit line that counts outcomes (volumes of children, placements, care entries times
+    a unit value), not fees or officer time given as amounts, nor a transfer."""
+    return isinstance(line, BenefitLine) and bool(line.volumes) and not line.transfer
 
 
 @hookimpl
