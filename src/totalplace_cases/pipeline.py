@@ -28,7 +28,7 @@ from .io.casefile import PROGRAMME_FILE, ProgrammeRead, load_path
 from .io.fields import parse_path
 from .io.toml_lines import FieldLines
 from .method.appraisal import appraise as appraise_with
-from .method.checks import SETTINGS_TABLES, case_problems, option_problems
+from .method.checks import SETTINGS_TABLES, case_problems, programme_problems
 from .method.conventions import Options
 from .method.results import Appraisal
 from .models import BusinessCase, Programme
@@ -183,7 +183,7 @@ def load_programme(
     )
     problems = _settings_problems(programme, rules)
     options = options or Options()
-    problems += option_problems(programme, rules, options)
+    problems += [_locate(p, None) for p in programme_problems(programme, rules, options)]
     for case in programme.cases:
         if options != Options():  # the built-in checks try every case without options
             found = case_problems(programme, case, rules, options)

@@ -46,7 +46,13 @@ from .results import (
 if TYPE_CHECKING:
     from ..plugins import Rules
 
-__all__ = ["appraise", "appraise_programme", "statuses_counted", "vfm_category"]
+__all__ = [
+    "appraise",
+    "appraise_programme",
+    "statuses_counted",
+    "vfm_category",
+    "vfm_table_problems",
+]
 
 
 def appraise(
@@ -349,6 +355,49 @@ def vfm_category(bcr: Decimal | float | None, table) -> str | None:
                 continue
         return row["category"]
     raise TotalPlaceError(f"value-for-money table '{table.name}' has no category for BCR {bcr}")
+
+
+def vfm_table_problems(table) -> list[str]:
+    """What stops a ``vfm-thresholds`` table giving every BCR one category: its rows, taken in
+    order of their lower bounds, must run from minus infinity (an empty ``lower``) to plus
+    infinity (an empty ``upper``), each starting where the one before ends, with the boundary
+    in exactly one of them. Empty when the table is usable."""
+
+    def bound(text: str) -> Decimal | None:
+        return Decimal(text) if text else None
+
+    try:
+        rows = [
+            (bound(r["lower"]), r["lower_inclusive"] == "true", bound(r["upper"]),
+             r["upper_inclusive"] == "true", r["category"])
+            for r in table.rows
+        ]  # fmt: skip
+    except (KeyError, ArithmeticError, ValueError) as exc:
+        return [f"value-for-money table '{table.name}' cannot be read: {exc}"]
+    rows.sort(key=lambda r: (r[0] is not None, r[0] or 0))
+    problems: list[str] = []
+    edge: Decimal | None = None  # None: minus infinity
+    edge_taken = False  # whether the row before took its upper bound itself
+    for number, (lower, lower_in, upper, upper_in, category) in enumerate(rows):
+        starts_right = lower == edge and (number == 0 or lower_in != edge_taken)
+        if not starts_right:
+            where = "minus infinity"
+            if edge is not None:
+                where = f"BCR {edge} ({'exclusive' if edge_taken else 'inclusive'})"
+            problems.append(
+                f"value-for-money table '{table.name}': category '{category}' should start at "
+                f"{where}; every BCR must fall in exactly one category"
+            )
+        edge, edge_taken = upper, upper_in
+        if upper is None:
+            break
+    if edge is not None or not rows:
+        problems.append(
+            f"value-for-money table '{table.name}' has no category for BCRs above "
+            f"{edge if edge is not None else 'minus infinity'}: its last category needs an "
+            "empty upper bound"
+        )
+    return problems
 
 
 def _totals(results: tuple[CaseAppraisal, ...], vfm_table) -> Totals:

@@ -18,7 +18,7 @@ import attrs
 from ..errors import AppraisalError, InputError, Problem, TotalPlaceError
 from ..models import BusinessCase, Programme
 from ..periods import FinancialYear
-from .appraisal import case_context, case_factors
+from .appraisal import case_context, case_factors, vfm_table_problems
 from .conventions import HEALTH_SCHEDULE, Options, health_schedule_warning
 from .ledger import Ledger
 from .lines import post_benefit, post_cost, post_realignment
@@ -28,7 +28,7 @@ from .prices import DeflatorRangeError
 if TYPE_CHECKING:
     from ..plugins import Rules
 
-__all__ = ["SETTINGS_TABLES", "case_problems", "option_problems"]
+__all__ = ["SETTINGS_TABLES", "case_problems", "programme_problems"]
 
 #: The [settings] that name a parameter table, and the kind of table each must name.
 SETTINGS_TABLES = {
@@ -40,9 +40,19 @@ SETTINGS_TABLES = {
 }
 
 
-def option_problems(programme: Programme, rules: Rules, options: Options) -> list[Problem]:
-    """What is wrong with the options themselves, before any case is tried with them."""
+def programme_problems(programme: Programme, rules: Rules, options: Options) -> list[Problem]:
+    """What is wrong with the programme's choices as a whole (the options themselves, a
+    value-for-money table that leaves some BCR without a category), before any case is tried."""
     problems = []
+    try:
+        vfm = rules.table(programme.settings.vfm_table, "vfm-thresholds")
+    except TotalPlaceError:
+        vfm = None  # reported against [settings] already
+    if vfm is not None:
+        problems += [
+            Problem(message, file=programme.source, field="settings.vfm_table")
+            for message in vfm_table_problems(vfm)
+        ]
     if options.timing is not None and options.timing not in ("start", "mid"):
         problems.append(
             Problem(f"expected start or mid, found '{options.timing}'", field="--timing")
@@ -74,7 +84,7 @@ def case_problems(
         except TotalPlaceError:
             return []
     options = options or Options()
-    if any(not p.is_warning for p in option_problems(programme, rules, options)):
+    if any(not p.is_warning for p in programme_problems(programme, rules, options)):
         return []
     problems: list[Problem] = []
 
@@ -117,10 +127,22 @@ def _problems(
 ) -> list[Problem]:
     """The problem(s) an error stands for, placed at the field that caused it."""
     cause = exc.__cause__ if isinstance(exc.__cause__, TotalPlaceError) else exc
-    if isinstance(cause, InputError):  # a plugin's parameter table: its own file and rows
-        return list(cause.problems)
     if isinstance(exc, AppraisalError):
         field = exc.field or field
+    if isinstance(cause, InputError):
+        # A plugin's parameter table in bad shape: each of its problems, at the field that asked
+        # for the table, naming the table's own file.
+        return [
+            Problem(
+                f"{p.message} ({p.file}{f', line {p.line}' if p.line else ''})"
+                if p.file
+                else p.message,
+                field=field,
+                cause=exc,
+            )
+            for p in cause.problems
+        ]
+    if isinstance(exc, AppraisalError):
         message = exc.detail
         if (field or "").startswith("--"):  # an option: no file to point at, so name the case
             message = f"case '{case.id}': {message}"
