@@ -28,8 +28,8 @@ from .periods import FinancialYear, parse_year
 __all__ = [
     "AGENCY_KINDS",
     "COST_KINDS",
-    "FREQUENCIES",
     "COUNTED_STATUSES",
+    "FREQUENCIES",
     "STATUSES",
     "VALUE_TYPES",
     "Agency",

@@ -30,10 +30,11 @@ import totalplace_cases as tp
 from totalplace_cases import pipeline
 from totalplace_cases.errors import InputError, TotalPlaceError
 from totalplace_cases.io.casefile import load_path
-from totalplace_cases.method import adjustments, discounting, prices
+from totalplace_cases.method import adjustments, discounting, prices, realisation
 from totalplace_cases.method.appraisal import appraise_programme
 from totalplace_cases.method.conventions import Options
 from totalplace_cases.method.results import Appraisal, YearValues
+from totalplace_cases.periods import PeriodError
 from totalplace_cases.plugin import parse_table
 from totalplace_cases.plugins import load_rules
 
@@ -431,6 +432,11 @@ GUARDS: dict[str, Callable[[], None]] = {
         ).index("2009-10"),
         TotalPlaceError,
     ),
+    # The benefits register's arithmetic (method/realisation.py), not the appraisal's: its period
+    # reader is for actuals files, whose reader reports a bad period with file and line.
+    "a register period written wrongly": _guard(
+        lambda: realisation.parse_period("2011"), PeriodError
+    ),
     "a year a line's values do not have": _guard(
         lambda: YearValues(Y0, {0: Decimal(1)}, 2)[Y0 + 1], KeyError
     ),
@@ -609,6 +615,7 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
         "DeflatorRangeError",
         "is {side} that",
     ): "a price base outside the deflator",
+    ("realisation", "parse_period", "PeriodError", ""): "a register period written wrongly",
     ("results", "YearValues.__getitem__", "KeyError", ""): "a year a line's values do not have",
     ("results", "Appraisal.case", "KeyError", ""): "a case the appraisal does not have",
     ("valuation", "unit_cost_value", "TotalPlaceError", ""): "a unit cost series without a year",
