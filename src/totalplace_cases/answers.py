@@ -235,15 +235,18 @@ def _valuation(value: Any, *, line: Any, context: Any, **_: Any) -> None:
     if not isinstance(value.gross, Mapping):
         raise BadAnswer(f"{what}: gross must map years to values, found {_kind(value.gross)}")
     case = context.case
-    for year, amount in value.gross.items():
+    first = case.start.start_year
+    last = first + case.years - 1
+    for year, amount in value.gross.items():  # checked for every line: kept cheap
         if not isinstance(year, FinancialYear):
             raise BadAnswer(f"{what}: expected FinancialYear keys, found {_kind(year)}")
-        if not case.start <= year <= case.end:
+        if not first <= year.start_year <= last:
             raise BadAnswer(
                 f"{what} has a value for {year}, outside the appraisal period "
                 f"{case.start} to {case.end}"
             )
-        _exact(amount, f"{what}: the value for {year}")
+        if not (isinstance(amount, Decimal) and amount.is_finite()):
+            _exact(amount, f"{what}: the value for {year}")
     check_shares(value.shares, f"{what}: the shares")
     if not isinstance(value.basis, str):
         raise BadAnswer(f"{what}: basis must be text, found {_kind(value.basis)}")

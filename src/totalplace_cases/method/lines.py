@@ -13,8 +13,7 @@ once by the appraisal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -49,28 +48,37 @@ __all__ = [
 BENEFIT_FRACTIONS = ("deadweight", "displacement", "attribution", "optimism_bias", "drop_off")
 
 
-@contextmanager
-def at(context: CaseContext, field: str | None) -> Iterator[None]:
+class at:
     """Name the case, and the field of its file, in any error the block raises.
 
     A plugin's error already names the plugin and passes unchanged; an error already located
-    keeps its place. ``field`` is a path like ``benefits[2].unit_cost``.
+    keeps its place. ``field`` is a path like ``benefits[2].unit_cost``. (A class rather than a
+    generator: it wraps every step of every line.)
     """
-    try:
-        yield
-    except AppraisalError:
-        raise
-    except PluginError as exc:
-        cause = exc.__cause__
-        # The library's own rules are plugins too; a user's mistake they meet (an unknown unit
-        # cost, a year the deflator lacks) is the library's error, not a plugin failure.
-        if not (exc.plugin.startswith("builtin-") and isinstance(cause, TotalPlaceError)):
-            raise
-        if isinstance(cause, AppraisalError):
-            raise cause from None
-        raise AppraisalError(str(cause), case=context.case.id, field=field) from cause
-    except TotalPlaceError as exc:
-        raise AppraisalError(str(exc), case=context.case.id, field=field) from exc
+
+    __slots__ = ("context", "field")
+
+    def __init__(self, context: CaseContext, field: str | None):
+        self.context = context
+        self.field = field
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, traceback) -> bool:
+        if exc is None or not isinstance(exc, TotalPlaceError) or isinstance(exc, AppraisalError):
+            return False
+        case = self.context.case.id
+        if isinstance(exc, PluginError):
+            cause = exc.__cause__
+            # The library's own rules are plugins too; a user's mistake they meet (an unknown
+            # unit cost, a year the deflator lacks) is the library's error, not a plugin failure.
+            if not (exc.plugin.startswith("builtin-") and isinstance(cause, TotalPlaceError)):
+                return False
+            if isinstance(cause, AppraisalError):
+                raise cause from None
+            raise AppraisalError(str(cause), case=case, field=self.field) from cause
+        raise AppraisalError(str(exc), case=case, field=self.field) from exc
 
 
 def _prices_field(path: str, line: CostLine | BenefitLine) -> str:
