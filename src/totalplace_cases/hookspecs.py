@@ -95,11 +95,13 @@ def totalplace_line_defaults(line, context):
         :class:`~totalplace_cases.plugin.BenefitLine`.
     :param context: the :class:`~totalplace_cases.plugin.CaseContext` (case,
         programme, price base, registered tables and unit costs).
-    :returns: None, or a mapping of field to value. Cost lines: ``optimism_bias`` (a
-        fraction), or ``confidence`` (a grade 1-6), or ``project_type`` / ``project_types``
-        (type -> share) with ``mitigation``. Benefit lines: any of ``deadweight``,
-        ``displacement``, ``attribution``, ``drop_off``, ``optimism_bias`` (fractions) or
-        ``confidence``.
+    :returns: None, or a mapping of field to value. Cost lines: ``optimism_bias`` (an
+        uplift, 0 or more), or ``confidence`` (a grade 1-6), or ``project_type`` /
+        ``project_types`` (type -> share, a bound for the line's kind of cost) with
+        ``mitigation``. Benefit lines: any of ``deadweight``, ``displacement``,
+        ``attribution``, ``drop_off``, ``optimism_bias`` (fractions), ``confidence``, or
+        ``discount_schedule`` (the line's own schedule, e.g. the health rate). A transfer line
+        takes no ``deadweight``, ``displacement`` or ``attribution`` from a default.
     """
 
 
