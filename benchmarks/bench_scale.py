@@ -245,6 +245,7 @@ def run(sizes: list[int]) -> None:
     float_factors = np.array([float(f) for f in factors])
     tp.appraise(synthetic_programme(20), rules=rules)  # warm the caches
     per_case: dict[int, float] = {}
+    loop_per_case: dict[int, float] = {}
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}; each case "
           f"{COST_LINES} cost + {BENEFIT_LINES} benefit lines x {YEARS} years")  # fmt: skip
     for n in sizes:
@@ -263,6 +264,7 @@ def run(sizes: list[int]) -> None:
         del result, loop
         peak = peak_memory(lambda p=programme: tp.appraise(p, rules=rules))
         per_case[n] = engine_time / n
+        loop_per_case[n] = loop_time / n
         print(f"\n{n:,} cases")
         print(f"  library (exact Decimal engine): {engine_time:9.3f} s  "
               f"{engine_time / n * 1e6:8.1f} us/case")  # fmt: skip
@@ -281,8 +283,11 @@ def run(sizes: list[int]) -> None:
               f"{peak / n / 1024:8.1f} KB/case (target < 20 KB)")  # fmt: skip
     if len(per_case) > 1:
         small, large = min(per_case), max(per_case)
-        print(f"\nscaling: time per case at {large:,} / at {small:,} cases = "
-              f"{per_case[large] / per_case[small]:.2f} (1.00 is linear)")  # fmt: skip
+        growth = per_case[large] / per_case[small]
+        loop_growth = loop_per_case[large] / loop_per_case[small]
+        print(f"\nscaling: time per case at {large:,} / at {small:,} cases = {growth:.2f} "
+              f"(1.00 is linear); the Decimal loop's, in the same run: {loop_growth:.2f}; "
+              f"the library's relative to the loop's: {growth / loop_growth:.2f}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
