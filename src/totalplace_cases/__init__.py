@@ -21,7 +21,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .baseline import count, gains
-from .errors import InputError, PluginError, Problem, TotalPlaceError
+from .errors import AppraisalError, InputError, PluginError, Problem, TotalPlaceError
 from .method import Appraisal, CaseAppraisal, discount_factor
 from .models import (
     Agency,
@@ -48,6 +48,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "Agency",
     "Appraisal",
+    "AppraisalError",
     "BenefitLine",
     "BusinessCase",
     "CaseAppraisal",
