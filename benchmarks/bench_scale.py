@@ -15,7 +15,8 @@ present values are computed three ways:
 - numpy: the same present values with float64 arrays, built from the same cases (the time
   includes reading the cases into arrays; the array arithmetic alone is printed beside it).
 
-It prints the times, the ratios of the library to each reference, the time per case at each size
+It prints the times (CPU time of this process, the best of a few runs), the ratios of the library
+to each reference, the time per case at each size
 (linear scaling keeps it flat), whether the three agree to the penny, and the peak memory per
 appraised case (traced with tracemalloc in a separate run, the programme built beforehand).
 Targets (issue 9.7): at most 10x the Decimal loop at 10,000 cases, linear, under 20 KB a case.
@@ -204,13 +205,14 @@ def numpy_reference(arrays, factors):
 
 
 def timed(work, repeat: int) -> tuple[float, object]:
-    """The fastest of ``repeat`` runs of ``work()`` in seconds, and the last result."""
+    """The fastest of ``repeat`` runs of ``work()`` in seconds of this process's CPU time (so
+    that other work on a shared machine counts less), and the last result."""
     best, result = float("inf"), None
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        start = time.process_time()
         result = work()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best, result
 
 
