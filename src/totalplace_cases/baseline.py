@@ -11,7 +11,7 @@ valued by the same valuation rules as the appraisal and set against the count by
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import InputError, PluginError, Problem
@@ -131,19 +131,20 @@ def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
     the appraisal.
     """
     # The appraisal's own context and valuation, so that gains and appraisal value alike.
-    from .method.appraisal import PRECISION, _context, _valuation
+    from .method.appraisal import case_context
+    from .method.lines import value_line
+    from .method.precision import exact
 
     found = []
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
+    with exact():
         for case in programme.cases:
             if case.status not in COUNTED_STATUSES:
                 continue
-            context = _context(programme, case, rules, None, None, None, None)
-            for line in case.benefits:
+            context = case_context(programme, case, rules)
+            for index, line in enumerate(case.benefits):
                 if not line.cashable:
                     continue
-                gains = _valuation(context, line).gross
+                gains = value_line(context, index, line).gross
                 found.append(GainLine(case.id, line.id, line.reduces, dict(sorted(gains.items()))))
     return found
 

@@ -657,6 +657,8 @@ def test_a_missing_or_unreadable_baseline_file_is_reported(write_programme, prob
         ("programme.baseline[0]", 3, f'no such spend file "gone.csv" (looked for {gone})'),
         ("programme.baseline[1]", 3, 'expected a .csv or .xlsx spend file, found "notes.txt"'),
     ]
+
+
 def test_validate_refuses_a_project_type_whose_bound_is_for_the_other_kind_of_cost(
     write_case, case_data, the_problem, line_no
 ):

@@ -30,7 +30,7 @@ import totalplace_cases as tp
 from totalplace_cases import pipeline
 from totalplace_cases.errors import InputError, TotalPlaceError
 from totalplace_cases.io.casefile import load_path
-from totalplace_cases.method import adjustments, discounting, prices, realisation
+from totalplace_cases.method import adjustments, count, discounting, prices, realisation
 from totalplace_cases.method.appraisal import appraise_programme
 from totalplace_cases.method.conventions import Options
 from totalplace_cases.method.results import Appraisal, YearValues
@@ -432,6 +432,10 @@ GUARDS: dict[str, Callable[[], None]] = {
         ).index("2009-10"),
         TotalPlaceError,
     ),
+    # The count's arithmetic (method/count.py), not the appraisal's: an argument of the API.
+    "a count dimension that does not exist": _guard(
+        lambda: count.Count(files=(), cells=()).total_by("colour"), ValueError
+    ),
     # The benefits register's arithmetic (method/realisation.py), not the appraisal's: its period
     # reader is for actuals files, whose reader reports a bad period with file and line.
     "a register period written wrongly": _guard(
@@ -624,6 +628,7 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
         "DeflatorRangeError",
         "is {side} that",
     ): "a price base outside the deflator",
+    ("count", "Count.total_by", "ValueError", ""): "a count dimension that does not exist",
     ("realisation", "parse_period", "PeriodError", ""): "a register period written wrongly",
     ("results", "YearValues.__getitem__", "KeyError", ""): "a year a line's values do not have",
     ("results", "Appraisal.case", "KeyError", ""): "a case the appraisal does not have",

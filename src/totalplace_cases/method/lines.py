@@ -43,6 +43,7 @@ __all__ = [
     "post_benefit",
     "post_cost",
     "post_realignment",
+    "value_line",
 ]
 
 BENEFIT_FRACTIONS = ("deadweight", "displacement", "attribution", "optimism_bias", "drop_off")
@@ -185,14 +186,7 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
     """A benefit line: valued, adjusted, split among the agencies that gain, posted per agency."""
     path = f"benefits[{index}]"
     first = context.case.start.start_year
-    if line.unit_cost is not None:
-        with at(context, f"{path}.unit_cost"):
-            unit = context.unit_cost(line.unit_cost)
-        with at(context, f"{path}.volumes"):
-            for year in line.volumes if unit.by_year else ():
-                unit_cost_value(unit, year)  # a series must have a value for every year
-    with at(context, f"{path}.unit_cost" if line.unit_cost else _prices_field(path, line)):
-        valuation = _valuation(context, path, line)
+    valuation = value_line(context, index, line)
     if line.transfer and line.value_type != "fiscal":
         raise AppraisalError(
             "a transfer moves money between bodies or people, so it is a fiscal line; this "
@@ -242,6 +236,21 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
         values=YearValues(context.case.start, value, ledger.years),
         transfer=line.transfer,
     )
+
+
+def value_line(context: CaseContext, index: int, line: BenefitLine) -> Valuation:
+    """A benefit line's gross value by year (before adjustments, undiscounted, real terms at the
+    price base) as the appraisal values it, through the valuation rules; any error names the
+    case and the line's field. Call inside :func:`.precision.exact`."""
+    path = f"benefits[{index}]"
+    if line.unit_cost is not None:
+        with at(context, f"{path}.unit_cost"):
+            unit = context.unit_cost(line.unit_cost)
+        with at(context, f"{path}.volumes"):
+            for year in line.volumes if unit.by_year else ():
+                unit_cost_value(unit, year)  # a series must have a value for every year
+    with at(context, f"{path}.unit_cost" if line.unit_cost else _prices_field(path, line)):
+        return _valuation(context, path, line)
 
 
 #: The counterfactual fractions: what would have happened anyway, elsewhere, or by others'
