@@ -332,6 +332,16 @@ cli.add_command(count)
 cli.add_command(gains)
 
 
+def _register_commands() -> None:
+    """Commands that live in their own modules (they import this one for the shared options)."""
+    from .cli_evidence import evidence
+
+    cli.add_command(evidence)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``totalplace`` console script."""
     try:
