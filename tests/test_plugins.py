@@ -980,7 +980,7 @@ def test_the_worked_example_table_output_is_the_guides(invoke, worked_example):
     shown = guide_blocks("output")["totalplace appraise my-programme"]
     assert in_order(shown, result.stdout), result.stdout
     # the new category, the plugin's own valuation and its evidence table
-    assert "housing / homelessness" in result.stdout
+    assert "Housing / homelessness" in result.stdout
     assert "Housing: households kept out of temporary accommodation" in result.stdout
 
 

@@ -202,6 +202,17 @@ def validate(session: Session, path: Path | None, options: Options) -> None:
 )
 @appraisal_options
 @click.option(
+    "--units",
+    type=click.Choice(["k", "m"]),
+    help="Show amounts in £k or £m in the table format (default: pounds and pence).",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(40, 1000),
+    help="Fit the table format to this many columns (default: 100, or the terminal's width "
+    "when wider).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
@@ -209,7 +220,13 @@ def validate(session: Session, path: Path | None, options: Options) -> None:
 )
 @common_options
 def appraise(
-    session: Session, path: Path | None, fmt: str, options: Options, output: Path | None
+    session: Session,
+    path: Path | None,
+    fmt: str,
+    options: Options,
+    units: str | None,
+    width: int | None,
+    output: Path | None,
 ) -> None:
     """Appraise every case in PATH: present values, NPSV, BCR, ROI, payback, VfM, by agency.
 
@@ -233,7 +250,7 @@ def appraise(
         discount_base=options.discount_base,
         statuses=options.statuses,
     )
-    text = pipeline.render(result, programme, rules, fmt)
+    text = pipeline.render(result, programme, rules, fmt, units=units or "", width=width)
     if output is not None:
         write_text(output, text)
         click.echo(f"wrote {output}", err=True)

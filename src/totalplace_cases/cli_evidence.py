@@ -23,22 +23,47 @@ __all__ = ["evidence"]
 
 
 class _DefaultMake(click.Group):
-    """A group whose first word may be a PATH: anything that is not a subcommand is ``make``'s."""
+    """A group whose first word may be a PATH: with no subcommand named, the words are
+    ``make``'s (``totalplace evidence cases/kent ...`` is ``totalplace evidence make ...``)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+        named = any(arg in self.commands for arg in args)
+        if not named and not (args and args[0] in ("-h", "--help")):
             args = ["make", *args]
         return super().parse_args(ctx, args)
 
 
 @click.group(cls=_DefaultMake)
-def evidence() -> None:
+@click.option(
+    "--plugin",
+    "plugins",
+    multiple=True,
+    type=click.Path(exists=True, path_type=str),
+    help="Load a local plugin file or folder (may be repeated).",
+)
+@click.option("--strict", is_flag=True, help="Stop if any plugin fails to load.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def evidence(ctx: click.Context, plugins: tuple[str, ...], strict: bool, debug: bool) -> None:
     """The evidence return for central government, in HTML, Excel, Markdown, CSV or JSON.
 
     \b
     totalplace evidence cases/kent --format xlsx --out kent.xlsx
     totalplace evidence diff OLD.json NEW.json
     """
+    ctx.obj = Session(plugins, strict, debug)
+
+
+def _with_group(session: Session) -> Session:
+    """The subcommand's options joined with those given before it (``evidence --plugin P``)."""
+    given = click.get_current_context().find_object(Session)
+    if given is None or given is session:
+        return session
+    return Session(
+        given.plugins + session.plugins,
+        given.strict or session.strict,
+        given.debug or session.debug,
+    )
 
 
 def pack_for(
@@ -101,6 +126,7 @@ def make(
     templates: Path | None,
 ) -> None:
     """Write the evidence pack of PATH (default: the bundled Kent example) to --out."""
+    session = _with_group(session)
     path = _default_path(path)
     moment = parse_as_at(as_at)
     programme, rules, appraisal, pack = pack_for(session, path, as_at=moment, charts=fmt == "html")

@@ -253,15 +253,41 @@ def appraise(
     )
 
 
-def render(appraisal: Appraisal, programme: Programme, rules: Rules, fmt: str) -> str:
+def render(
+    appraisal: Appraisal,
+    programme: Programme,
+    rules: Rules,
+    fmt: str,
+    *,
+    units: str = "",
+    width: int | None = None,
+) -> str:
     """Step 5: the appraisal, with the plugins' evidence tables, in the output format ``fmt``.
+
+    The built-in ``table`` format is the terminal report, given the agencies' names, the
+    cases' statuses, the ``units`` for money (``""``, ``"k"`` or ``"m"``) and the ``width``
+    to fit (default: the terminal's, at least 100 columns).
 
     :raises TotalPlaceError: for a format no plugin registered (listing those that are).
     """
+    from .reports.formats import render_table
+
     formats = rules.registry.formats()
     if fmt not in formats:
         raise TotalPlaceError(f"unknown format '{fmt}'; choose from {', '.join(sorted(formats))}")
     evidence = collect_evidence(rules, appraisal, programme)
+    if formats[fmt].render is render_table:
+        from .reports.names import Names
+        from .reports.report import render_report
+
+        return render_report(
+            appraisal,
+            evidence,
+            names=Names(programme, rules.registry),
+            statuses={case.id: case.status for case in programme.cases},
+            units=units,
+            width=width,
+        )
     return rules.render(formats[fmt], appraisal, evidence)
 
 

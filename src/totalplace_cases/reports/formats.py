@@ -28,8 +28,11 @@ def _evidence_text(tables: Sequence[EvidenceTable], fmt: str) -> list[str]:
 
 
 def render_table(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -> str:
-    """Readable tables for a terminal."""
-    return render_text(appraisal, extra=_evidence_text(evidence, "simple"))
+    """The terminal report (:func:`~totalplace_cases.reports.report.render_report`): the
+    programme summary first, then each case; the command gives it agency names and units."""
+    from .report import render_report
+
+    return render_report(appraisal, evidence)
 
 
 def render_markdown(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -> str:

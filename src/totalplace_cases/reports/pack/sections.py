@@ -17,6 +17,7 @@ from ...method.results import Appraisal, CaseAppraisal
 from ...models import STATUSES, BusinessCase, Programme
 from ...periods import FinancialYear
 from ...plugin import EvidenceTable
+from ..names import Names
 from .model import Chart, Column, Made, Row, Section, Table
 
 __all__ = [
@@ -30,28 +31,6 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
-
-
-class Names:
-    """Agencies and categories by name, for a reader who does not know the ids."""
-
-    def __init__(self, programme: Programme, registry: Any):
-        self.programme = programme
-        self.registry = registry
-
-    def agency(self, agency_id: str | None) -> str:
-        if not agency_id:
-            return ""
-        agency = self.programme.agency(agency_id) or self.registry.agency(agency_id)
-        return agency.name if agency is not None and agency.name else agency_id
-
-    def agency_kind(self, agency_id: str) -> str:
-        agency = self.programme.agency(agency_id) or self.registry.agency(agency_id)
-        return agency.kind if agency is not None else ""
-
-    def category(self, category_id: str) -> str:
-        category = self.registry.category(category_id)
-        return category.name if category is not None and category.name else category_id
 
 
 def statuses_counted(appraisal: Appraisal) -> tuple[str, ...]:

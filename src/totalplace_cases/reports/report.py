@@ -1,0 +1,228 @@
+"""The appraisal as a terminal report: the programme summary first, then each case in detail.
+
+Agencies are shown by name, amounts in £ with negatives in brackets (in pounds and pence, or
+£k or £m with ``--units``), and every table fits the terminal (see
+:mod:`totalplace_cases.reports.terminal`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..method.results import Appraisal, CaseAppraisal
+from ..plugin import EvidenceTable
+from .names import Names
+from .pack.cells import clean, format_cell, format_money
+from .pack.sections import plugin_table, statuses_counted
+from .terminal import TextColumn, TextRow, render_text_table, terminal_width
+
+__all__ = ["UNIT_NAMES", "render_report"]
+
+UNIT_NAMES = {"": "£", "k": "£k (thousands)", "m": "£m (millions)"}
+
+
+def _ratio(value: float | None) -> str:
+    return format_cell(value, "ratio")
+
+
+def _payback(case: CaseAppraisal) -> str:
+    if case.payback_year is None or case.payback_years is None:
+        return "not reached"
+    return f"{case.payback_year} ({case.payback_years:.2f} yrs)"
+
+
+def summary_table(
+    appraisal: Appraisal, names: Names, statuses: dict[str, str], units: str, width: int
+) -> str:
+    """One row per case, then the programme total."""
+    money = lambda amount: format_money(amount, units)  # noqa: E731
+    counted = statuses_counted(appraisal)
+    rows = []
+    for case in appraisal.cases:
+        status = statuses.get(case.id, "")
+        rows.append(
+            TextRow(
+                (
+                    case.title,
+                    status + ("" if status in counted else " (not counted)"),
+                    money(case.pv_costs),
+                    money(case.pv_benefits),
+                    money(case.npsv),
+                    _ratio(case.bcr),
+                    case.vfm_category or "n/a",
+                )
+            )
+        )
+    t = appraisal.totals
+    if t.pv_costs is not None:
+        rows.append(
+            TextRow(
+                (
+                    "Total",
+                    "",
+                    money(t.pv_costs),
+                    money(t.pv_benefits),
+                    money(t.npsv),
+                    _ratio(t.bcr),
+                    t.vfm_category or "n/a",
+                ),
+                total=True,
+            )
+        )
+    columns = (
+        TextColumn("Case"),
+        TextColumn("Status"),
+        TextColumn("PV costs", "right"),
+        TextColumn("PV benefits", "right"),
+        TextColumn("NPSV", "right"),
+        TextColumn("BCR", "right"),
+        TextColumn("VfM"),
+    )
+    text = render_text_table(columns, rows, width)
+    return text + (f"\n\nTotals not shown: {t.note}" if t.note else "")
+
+
+def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> str:
+    """A case's headline figures (sub-rows indented) and what each agency pays and gains."""
+    money = lambda amount: format_money(amount, units)  # noqa: E731
+    head = (
+        f"{case.id}: {case.title}\n"
+        f"{names.category(case.category)} / {case.theme or '-'} | sponsor "
+        f"{names.agency(case.sponsor) or '-'} | {case.start} for {case.years} years | "
+        f"{case.price_base} prices, discounted to {case.discount_base} ({case.schedule}, "
+        f"{case.timing}-year)"
+    )
+    figures = [
+        TextRow(("PV costs (after optimism bias)", money(case.pv_costs))),
+        TextRow(("before optimism bias", money(case.pv_costs_unadjusted)), level=1),
+        TextRow(("PV benefits", money(case.pv_benefits))),
+        TextRow(("fiscal, cashable", money(case.pv_fiscal_cashable)), level=1),
+        TextRow(("fiscal, non-cashable", money(case.pv_fiscal_non_cashable)), level=1),
+        TextRow(("economic", money(case.pv_economic)), level=1),
+        TextRow(("social", money(case.pv_social)), level=1),
+    ]
+    transfers = getattr(case, "pv_transfers", Decimal(0))
+    if transfers:
+        figures.append(TextRow(("transfers (not in NPSV)", money(transfers)), level=1))
+    figures += [
+        TextRow(("NPSV", money(case.npsv))),
+        TextRow(("BCR", _ratio(case.bcr))),
+        TextRow(("Fiscal ROI", _ratio(case.fiscal_roi))),
+        TextRow(("Cashable ROI", _ratio(case.cashable_roi))),
+        TextRow(("Net budget impact", money(case.net_budget_impact))),
+        TextRow(("Payback", _payback(case))),
+        TextRow(("VfM category", case.vfm_category or "n/a")),
+    ]
+    figure_table = render_text_table(
+        (TextColumn("Figure"), TextColumn("Value", "right")), figures, width
+    )
+    agency_rows = [
+        TextRow(
+            (
+                names.agency(row.agency),
+                money(row.pv_costs),
+                money(row.pv_benefits),
+                money(row.pv_fiscal_cashable),
+                money(row.pv_fiscal_non_cashable),
+                money(row.net_fiscal),
+                money(row.pv_realigned),
+                money(row.net_fiscal_after_realignment),
+            )
+        )
+        for row in sorted(case.by_agency, key=lambda r: names.agency(r.agency))
+    ]
+    agency_rows.append(
+        TextRow(
+            (
+                "Total",
+                money(case.pv_costs),
+                money(case.pv_benefits),
+                money(case.pv_fiscal_cashable),
+                money(case.pv_fiscal_non_cashable),
+                money(case.net_budget_impact),
+                money(sum((r.pv_realigned for r in case.by_agency), Decimal(0))),
+                money(sum((r.net_fiscal_after_realignment for r in case.by_agency), Decimal(0))),
+            ),
+            total=True,
+        )
+    )
+    agency_table = render_text_table(
+        (
+            TextColumn("Agency"),
+            TextColumn("Pays: PV costs", "right"),
+            TextColumn("Gains: PV benefits", "right"),
+            TextColumn("fiscal, cashable", "right"),
+            TextColumn("fiscal, non-cashable", "right"),
+            TextColumn("Budget before realignment", "right"),
+            TextColumn("Realigned", "right"),
+            TextColumn("Budget after realignment", "right"),
+        ),
+        agency_rows,
+        width,
+    )
+    head = "\n".join(
+        textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False)
+        for line in head.splitlines()
+    )
+    return f"{head}\n\n{figure_table}\n\n{agency_table}"
+
+
+def evidence_text(table: EvidenceTable, units: str, width: int) -> str:
+    """A plugin's table, its money and numbers formatted like the rest of the report."""
+    shaped = plugin_table(table, 1)
+    columns = tuple(
+        TextColumn(c.title, "left" if c.kind == "text" else "right") for c in shaped.columns
+    )
+    rows = [
+        TextRow(
+            tuple(
+                format_cell(v, c.kind, units) for c, v in zip(shaped.columns, r.cells, strict=True)
+            )
+        )
+        for r in shaped.rows
+    ]
+    by = f" (from the plugin {table.plugin})" if table.plugin else ""
+    text = f"{table.title}{by}\n\n" + render_text_table(columns, rows, width)
+    return text + (f"\n\n{table.notes}" if table.notes else "")
+
+
+def render_report(
+    appraisal: Appraisal,
+    evidence: Sequence[EvidenceTable] = (),
+    *,
+    names: Names | None = None,
+    statuses: dict[str, str] | None = None,
+    units: str = "",
+    width: int | None = None,
+) -> str:
+    """The whole report: the programme summary, each case, the plugins' tables, the parameter
+    tables used.
+
+    :param statuses: each case's status by id (shown in the summary).
+    :param units: ``""`` (pounds and pence), ``"k"`` or ``"m"``.
+    :param width: the width to fit (default :func:`terminal_width`).
+    """
+    names = names or Names(None)
+    width = terminal_width(width)
+    p = appraisal.programme
+    title = f"{p.name or p.id}" + (f" ({p.id})" if p.name else "")
+    bases = sorted({(str(c.price_base), str(c.discount_base)) for c in appraisal.cases})
+    basis = (
+        f"{bases[0][0]} prices, discounted to {bases[0][1]}; " if len(bases) == 1 else ""
+    ) + f"amounts in {UNIT_NAMES[units]}, negatives in brackets"
+    parts = [
+        textwrap.fill(title, width) + "\n" + textwrap.fill(basis, width),
+        "Programme summary\n\n" + summary_table(appraisal, names, statuses or {}, units, width),
+    ]
+    parts += [case_detail(case, names, units, width) for case in appraisal.cases]
+    parts += [evidence_text(table, units, width) for table in evidence]
+
+    def item(text: str) -> str:
+        return textwrap.fill(f"- {text}", width, subsequent_indent="  ", break_on_hyphens=False)
+
+    used = "\n".join(item(f"{u.table}: {u.source} ({u.vintage})") for u in p.parameters)
+    notes = "\n".join(item(n) for n in p.notes)
+    parts.append(f"Parameter tables used\n\n{used}" + (f"\n\nNotes:\n{notes}" if notes else ""))
+    return clean("\n\n".join(parts) + "\n")
