@@ -134,7 +134,7 @@ def make(
     if fmt in PACK_FORMATS:
         from .reports.pack import render_pack
 
-        folder = templates or getattr(programme, "evidence_templates", None)
+        folder = templates or programme.evidence_templates
         written = render_pack(pack, fmt, templates=folder)
     else:
         written = _plugin_format(rules, fmt, appraisal, pack)

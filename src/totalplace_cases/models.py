@@ -364,6 +364,8 @@ class Programme:
     cases: tuple[BusinessCase, ...] = attrs.field(default=(), converter=tuple)
     settings: Settings = attrs.field(factory=Settings)
     plugins: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: A folder of HTML templates for the evidence pack, found before the built-in ones.
+    evidence_templates: Path | None = None
     source: Path | None = attrs.field(default=None, eq=False)
     #: Where the benefits register is: a path relative to ``programme.toml``, or a database URL.
     register: str | None = None

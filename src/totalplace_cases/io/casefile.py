@@ -58,7 +58,9 @@ __all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_pr
 PROGRAMME_FILE = "programme.toml"
 MAX_YEARS = 1000
 
-PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances")
+PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances", "evidence")
+#: The keys of [evidence] in programme.toml: how the evidence pack is made.
+EVIDENCE_KEYS = ("templates",)
 PROGRAMME_TABLE_KEYS = (
     "id",
     "name",
@@ -258,6 +260,7 @@ def read_programme(
             deflator_projection=projection,
         )
     tolerances = _read_tolerances(f, data)
+    templates = _evidence_templates(f, data, path.parent)
     agencies = []
     seen: dict[str, tuple[int | None, Any]] = {}
     for index, item in enumerate(f.get_tables(data, (), "agencies")):
@@ -301,11 +304,29 @@ def read_programme(
         settings=settings,
         plugins=[str((path.parent / entry).resolve()) for entry in plugin_paths],
         baseline=baseline,
+        evidence_templates=templates,
         source=path,
         register=f.get(head, p, "register", _register_location),
         tolerances=tolerances,
     )
     return programme, seen
+
+
+def _evidence_templates(f: Fields, data: Mapping, folder: Path) -> Path | None:
+    """``[evidence] templates``: a folder of HTML templates, relative to programme.toml."""
+    table = f.get_table(data, (), "evidence")
+    if table is None:
+        return None
+    e = ("evidence",)
+    f.check_keys(table, e, EVIDENCE_KEYS)
+    entry = f.get(table, e, "templates", expect_str)
+    if entry is None:
+        return None
+    found = folder / entry
+    if not found.is_dir():
+        f.problem((*e, "templates"), f'no template folder "{entry}" (looked for {found})')
+        return None
+    return found
 
 
 @attrs.frozen
