@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from . import pipeline
@@ -66,23 +67,71 @@ def _with_group(session: Session) -> Session:
     )
 
 
+@attrs.define
+class Made:
+    """A pack and what it was made from: the programme, its plugins, its appraisal, and the
+    register it read (its location, and whether there was one)."""
+
+    programme: Any
+    rules: Any
+    appraisal: Any
+    pack: Any
+    location: Any = None
+
+
 def pack_for(
     session: Session,
     path: Path,
     *,
     as_at: str,
+    register_url: str | None = None,
     charts: bool = True,
-) -> tuple[Any, Any, Any, Any]:
-    """Load, appraise and build the pack of the programme at ``path``."""
+) -> Made:
+    """Load, appraise, read the register as at ``as_at`` and build the pack of ``path``."""
     from .reports.evidence import collect_evidence
-    from .reports.pack.build import build_pack, made_for
+    from .reports.pack.build import build_pack, made_for, programme_folder
 
     programme, rules = session.load(path)
     appraisal = pipeline.appraise(programme, rules=rules)
-    made = made_for(programme, rules, as_at=as_at)
-    tables = collect_evidence(rules, appraisal, programme)
-    pack = build_pack(programme, rules, appraisal, made, evidence=tables, charts=charts)
-    return programme, rules, appraisal, pack
+    location, report, note, digest = _register_status(programme, rules, as_at, register_url)
+    extra = [(f"register as at {as_at}", digest)] if digest else []
+    made = made_for(programme, rules, as_at=as_at, extra_inputs=extra)
+    if note is not None and location is not None and location.path is not None:
+        from .io.digest import input_name
+
+        note = note.format(where=input_name(location.path, programme_folder(programme)))
+    pack = build_pack(
+        programme,
+        rules,
+        appraisal,
+        made,
+        evidence=collect_evidence(rules, appraisal, programme),
+        realisation=report,
+        realisation_note=note or "",
+        charts=charts,
+    )
+    return Made(programme, rules, appraisal, pack, location)
+
+
+def _register_status(programme: Any, rules: Any, as_at: str, register_url: str | None):
+    """The register's location, its status as at ``as_at`` and its digest; or, when there is
+    no register yet, a note saying so (with ``{where}`` for its name)."""
+    from .io.register.location import locate
+
+    if programme.source is None:
+        return None, None, "A single case file has no benefits register.", None
+    location = locate(Path(programme.source), programme.register, register_url)
+    if location.path is not None and not location.path.exists():
+        return location, None, "No benefits register yet ({where}): nothing is tracked.", None
+    from .io.register.snapshot import register_digest
+    from .io.register.store import open_register
+    from .io.register.tracking import status
+
+    with open_register(location) as register:
+        if register.empty:
+            return location, None, "The benefits register is empty: nothing is tracked.", None
+        report = status(register, programme, rules, as_at=as_at)
+        return location, report, None, register_digest(register, as_at)
 
 
 @evidence.command("make")
@@ -110,6 +159,22 @@ def pack_for(
 )
 @click.option("--force", is_flag=True, help="Replace DEST if it exists.")
 @click.option(
+    "--register",
+    "register_url",
+    metavar="URL",
+    help="The benefits register: a SQLite file or a postgresql:// URL (default: the programme's).",
+)
+@click.option(
+    "--certify",
+    is_flag=True,
+    help="Record the pack in the register as a certified return (its SHA-256, who, when, as at).",
+)
+@click.option("--by", metavar="NAME", help="The officer who certifies the return (--certify).")
+@click.option(
+    "--reason",
+    help="Why a return is certified again (a resubmission supersedes the last certified one).",
+)
+@click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False),
     help="A folder of HTML templates to use before the built-in ones "
@@ -123,13 +188,29 @@ def make(
     out: Path,
     as_at: str | None,
     force: bool,
+    register_url: str | None,
+    certify: bool,
+    by: str | None,
+    reason: str | None,
     templates: Path | None,
 ) -> None:
-    """Write the evidence pack of PATH (default: the bundled Kent example) to --out."""
+    """Write the evidence pack of PATH (default: the bundled Kent example) to --out.
+
+    With --certify --by NAME, the pack is also recorded in the benefits register as a
+    certified return; it can be made again, byte for byte, with the same inputs and --as-at.
+    """
+    from .io.register.tracking import parse_moment
+
     session = _with_group(session)
+    if certify and not by:
+        raise click.UsageError("--certify needs --by NAME: the officer who certifies the return")
+    if (by or reason) and not certify:
+        raise click.UsageError("--by and --reason go with --certify")
     path = _default_path(path)
-    moment = parse_as_at(as_at)
-    programme, rules, appraisal, pack = pack_for(session, path, as_at=moment, charts=fmt == "html")
+    moment = parse_moment(as_at) if as_at is not None else _now()
+    made = pack_for(session, path, as_at=moment, register_url=register_url, charts=fmt == "html")
+    programme, rules, appraisal, pack = made.programme, made.rules, made.appraisal, made.pack
+    previous = _previous_return(made, fmt, reason) if certify else None
     inputs = [Path(p) for p in _inputs(programme)]
     if fmt in PACK_FORMATS:
         from .reports.pack import render_pack
@@ -144,6 +225,92 @@ def make(
         check_destination(out, force=force, inputs=inputs)
         write_bytes(out, written)
     click.echo(f"wrote {out}", err=True)
+    if certify:
+        number, sha = _certify(made, fmt, written, by or "", reason, previous)
+        click.echo(
+            f"certified return {number} by {by}: SHA-256 {sha}, as at {moment}"
+            + (f" (supersedes return {previous})" if previous else "")
+            + f"; in {made.location}"
+        )
+
+
+def _now() -> str:
+    from .io.register.store import now_text
+
+    return now_text()
+
+
+def pack_sha256(written: bytes | dict[str, bytes]) -> str:
+    """A pack's SHA-256: of its bytes, or (a folder of CSV files) of the ``sha256sum`` list of
+    its files."""
+    import hashlib
+
+    from .io.digest import combined_sha256
+
+    if isinstance(written, bytes):
+        return hashlib.sha256(written).hexdigest()
+    return combined_sha256(
+        (name, hashlib.sha256(data).hexdigest()) for name, data in written.items()
+    )
+
+
+def _previous_return(made: Made, fmt: str, reason: str | None) -> int | None:
+    """The programme's last certified return in ``fmt`` (which a new one supersedes); a
+    resubmission needs a reason, checked before anything is written."""
+    if made.location is None:
+        raise TotalPlaceError("a single case file has no register to certify a return in")
+    from .io.register.store import open_register
+
+    with open_register(made.location) as register:
+        returns = [
+            r
+            for r in register.returns()
+            if r.programme == made.pack.programme_id and r.format == fmt
+        ]
+    superseded = {r.supersedes for r in returns}
+    latest = [r for r in returns if r.id not in superseded]
+    if latest and not reason:
+        last = latest[-1]
+        raise TotalPlaceError(
+            f"return {last.id} ({fmt}, as at {last.as_at}, certified by {last.certified_by}) "
+            "is already certified; a resubmission supersedes it: give --reason"
+        )
+    if reason and not latest:
+        raise TotalPlaceError("--reason is for a resubmission; no return is certified yet")
+    return latest[-1].id if latest else None
+
+
+def _certify(
+    made: Made,
+    fmt: str,
+    written: bytes | dict[str, bytes],
+    by: str,
+    reason: str | None,
+    previous: int | None,
+) -> tuple[int, str]:
+    import json as _json
+
+    from .io.register.store import CertifiedReturn, open_register
+
+    pack = made.pack
+    sha = pack_sha256(written)
+    inputs = _json.dumps(
+        [{"name": name, "sha256": digest} for name, digest in pack.made.inputs],
+        separators=(",", ":"),
+    )
+    record = CertifiedReturn(
+        programme=pack.programme_id,
+        format=fmt,
+        sha256=sha,
+        as_at=pack.made.as_at,
+        inputs=inputs,
+        library_version=pack.made.library_version,
+        certified_by=by,
+        supersedes=previous,
+        reason=reason if previous else None,
+    )
+    with open_register(made.location, create=True) as register:
+        return register.add_return(record), sha
 
 
 def _inputs(programme: Any) -> list[Path]:
@@ -163,33 +330,6 @@ def _plugin_format(rules: Any, fmt: str, appraisal: Any, pack: Any) -> bytes:
             f"unknown format '{fmt}'; choose from {', '.join(known)}", param_hint="--format"
         )
     return rules.render(formats[fmt], appraisal, pack_evidence_tables(pack)).encode("utf-8")
-
-
-def parse_as_at(text: str | None) -> str:
-    """``--as-at`` as a UTC moment in the register's form (``2012-03-31T23:59:59.999999Z``);
-    a date alone is the end of that day; none is now."""
-    import datetime as _dt
-
-    import pendulum
-
-    form = "%Y-%m-%dT%H:%M:%S.%fZ"
-    if text is None:
-        return pendulum.now("UTC").strftime(form)
-    raw = text.strip()
-    try:
-        if len(raw) == 10:
-            day = _dt.date.fromisoformat(raw)
-            moment = pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, 999999)
-        else:
-            moment = pendulum.parse(raw, tz="UTC")
-    except Exception:  # pendulum raises several kinds of parser error
-        raise TotalPlaceError(
-            f'--as-at: expected a moment like "2012-03-31T12:00" (UTC), '
-            f'"2012-03-31T12:00+01:00" or "2012-03-31", found "{text}"'
-        ) from None
-    if not isinstance(moment, pendulum.DateTime):
-        raise TotalPlaceError(f'--as-at: expected a date and time, found "{text}"')
-    return moment.in_timezone("UTC").strftime(form)
 
 
 def check_destination(out: Path, *, force: bool, inputs: list[Path]) -> None:

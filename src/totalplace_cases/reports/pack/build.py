@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ... import __version__
 from ...io.digest import combined_sha256, file_sha256, input_name
@@ -25,6 +26,7 @@ from .sections import (
     plugin_section,
     realigned_central,
     realignment_section,
+    realisation_section,
     statuses_counted,
     summary_section,
 )
@@ -89,11 +91,16 @@ def build_pack(
     made: Made,
     *,
     evidence: Sequence[EvidenceTable] = (),
+    realisation: Any = None,
+    realisation_note: str = "No benefits register was read for this pack.",
     charts: bool = True,
 ) -> Pack:
     """The evidence pack for ``programme``'s ``appraisal``.
 
     :param evidence: the plugins' evidence tables (a section of their own).
+    :param realisation: the benefits register's status as at the pack's moment
+        (:class:`~totalplace_cases.io.register.tracking.StatusReport`), or None, with
+        ``realisation_note`` saying why there is none.
     :param charts: whether to include charts (the formats that cannot show them skip drawing).
     """
     names = Names(programme, rules.registry)
@@ -108,12 +115,9 @@ def build_pack(
             "The count",
             "This programme has no count of its spend: it names no spend files.",
         ),
-        note_section(
-            6,
-            "realisation",
-            "Benefits realisation",
-            "No benefits register was read for this pack.",
-        ),
+        note_section(6, "realisation", "Benefits realisation", realisation_note)
+        if realisation is None
+        else realisation_section(realisation, programme, names, charts=charts),
         assumptions_section(appraisal, programme, made, number=7),
         plugin_section(evidence, number=8),
     ]

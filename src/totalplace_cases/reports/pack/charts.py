@@ -91,6 +91,31 @@ def _agency_bars(figure: Any, data: dict[str, Any]) -> None:
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
 
 
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#d18f00", "red": "#c62828", "no-data": GREY}
+
+
+def _plan_actual(figure: Any, data: dict[str, Any]) -> None:
+    names = data["lines"]
+    rows = list(range(len(names)))
+    ax = figure.add_subplot()
+    height = 0.38
+    plan, actual = _pounds(data["plan"]), _pounds(data["actual"])
+    ax.barh([r - height / 2 for r in rows], plan, height, label="Plan to date", color="#b0bec5")
+    ax.barh(
+        [r + height / 2 for r in rows],
+        actual,
+        height,
+        label="Actual to date",
+        color=[RAG_COLOURS.get(r, GREY) for r in data["rag"]],
+    )
+    ax.set_yticks(rows, [_short(n) for n in names], fontsize=7)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#333333", linewidth=0.6)
+    _money_axis(ax.xaxis, plan + actual)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+
+
 def _short(name: str, limit: int = 42) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
@@ -101,6 +126,10 @@ DRAWERS: dict[str, tuple[Callable[[Any, dict[str, Any]], None], Callable[[Chart]
     "agency-bars": (
         _agency_bars,
         lambda chart: (9.5, max(3.0, 0.42 * len(chart.data["agencies"]) + 1.0)),
+    ),
+    "plan-actual": (
+        _plan_actual,
+        lambda chart: (9.5, max(2.5, 0.36 * len(chart.data["lines"]) + 1.0)),
     ),
 }
 

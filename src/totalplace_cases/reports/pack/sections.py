@@ -612,3 +612,119 @@ def plugin_section(tables: Sequence[EvidenceTable], number: int) -> Section:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+# -- 6. benefits realisation ------------------------------------------------------------------
+
+REALISATION_COLUMNS = (
+    Column("benefit", "Case / benefit line"),
+    Column("agency", "Agency"),
+    Column("category", "Category"),
+    Column("plan_to_date", "Plan to date", "money", total=True),
+    Column("actual_to_date", "Actual to date", "money", total=True),
+    Column("variance", "Variance", "money", total=True),
+    Column("achievement", "Achieved", "percent"),
+    Column("rag", "RAG"),
+    Column("forecast_outturn", "Forecast outturn", "money", total=True),
+    Column("plan_total", "Plan, whole period", "money", total=True),
+)
+
+
+def _pounds(pence: int) -> Decimal:
+    return Decimal(pence).scaleb(-2)
+
+
+def realisation_section(
+    report: Any, programme: Programme, names: Names, number: int = 6, charts: bool = True
+) -> Section:
+    """Plan against actual from the benefits register, as at the report's moment: each case's
+    totals with its benefit lines under it, RAG by line, and a chart of plan against actual."""
+    cases = {t.key: t for t in report.totals.get("by_case", [])}
+    rows: list[Row] = []
+    chart_lines = []
+    for case_id, total in cases.items():
+        title = _case_title(programme, case_id)
+        rows.append(
+            Row(
+                case_id,
+                (
+                    title, "", "",
+                    _pounds(total.plan_to_date), _pounds(total.actual_to_date),
+                    _pounds(total.variance), total.achievement, total.rag,
+                    _pounds(total.forecast_outturn), _pounds(total.plan_total),
+                ),
+            )
+        )  # fmt: skip
+        for status in report.lines:
+            line = status.line
+            if line.case != case_id:
+                continue
+            label = line.benefit + (" (dis-benefit)" if status.dis_benefit else "")
+            rows.append(
+                Row(
+                    f"{case_id}/{line.benefit}",
+                    (
+                        label, names.agency(line.agency), line.category,
+                        _pounds(status.plan_to_date), _pounds(status.actual_to_date),
+                        _pounds(status.variance), status.achievement, status.rag,
+                        _pounds(status.forecast_outturn), _pounds(status.plan_total),
+                    ),
+                    level=1,
+                )
+            )  # fmt: skip
+            chart_lines.append(
+                (
+                    f"{line.benefit}",
+                    _pounds(status.plan_to_date),
+                    _pounds(status.actual_to_date),
+                    status.rag,
+                )
+            )
+    overall = report.programme
+    notes = [
+        f"As at {report.as_at}, to the end of {report.period}. Amounts in real terms at each "
+        "case's price base, undiscounted; achieved is actual as a share of plan to date. RAG: "
+        f"green at {programme.tolerances.green:%} of plan or more, amber from "
+        f"{programme.tolerances.amber:%}, red below; no-data when a period due has no actual.",
+        *report.notes,
+    ]
+    table = Table(
+        "realisation",
+        "Benefits realisation: plan against actual",
+        REALISATION_COLUMNS,
+        rows,
+        notes=notes,
+        total_extra={}
+        if overall is None
+        else {"achievement": overall.achievement, "rag": overall.rag},
+    )
+    chart = Chart(
+        "realisation",
+        "Plan against actual to date, by benefit line",
+        "plan-actual",
+        {
+            "lines": [c[0] for c in chart_lines],
+            "plan": [c[1] for c in chart_lines],
+            "actual": [c[2] for c in chart_lines],
+            "rag": [c[3] for c in chart_lines],
+        },
+        description=(
+            "For each benefit line tracked in the register, the plan to date beside the "
+            "actual to date, coloured by its RAG status."
+        ),
+    )
+    return Section(
+        number,
+        "realisation",
+        "Benefits realisation",
+        (table,) if rows else (),
+        (chart,) if charts and chart_lines else (),
+        intro="What the cases have delivered so far, from the benefits register."
+        if rows
+        else "The benefits register tracks no benefit line yet.",
+    )
+
+
+def _case_title(programme: Programme, case_id: str) -> str:
+    model = _case_model(programme, case_id)
+    return model.title if model is not None else case_id
