@@ -216,6 +216,17 @@ def import_command(
     default="table",
     show_default=True,
 )
+@click.option(
+    "--units",
+    type=click.Choice(["k", "m"]),
+    help="Show amounts in £k or £m in the table format (default: pounds and pence).",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(40, 1000),
+    help="Fit the table format to this many columns (default: 100, or the terminal's width "
+    "when wider).",
+)
 @_register_options
 @common_options
 def status(
@@ -225,6 +236,8 @@ def status(
     as_at: str | None,
     period: str | None,
     fmt: str,
+    units: str | None,
+    width: int | None,
     programme_path: Path | None,
     register_url: str | None,
 ) -> None:
@@ -244,8 +257,19 @@ def status(
         report = make_status(
             register, context.programme, context.rules, as_at=moment, period=period, case=case_id
         )
-    render = {"table": status_text, "json": status_json, "csv": status_csv}[fmt]
-    click.echo(render(report), nl=False)
+    if fmt == "table":
+        from .reports.names import Names
+
+        text = status_text(
+            report,
+            names=Names(context.programme, context.rules.registry),
+            titles={case.id: case.title for case in context.programme.cases},
+            units=units or "",
+            width=width,
+        )
+    else:
+        text = {"json": status_json, "csv": status_csv}[fmt](report)
+    click.echo(text, nl=False)
 
 
 @track.command()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,7 +20,10 @@ from ..io.register.store import Entry
 from ..io.register.tracking import StatusReport, show_moment
 from ..method.realisation import LineStatus, Total, pounds
 from ..money import format_gbp, money_str
+from .names import Names
+from .pack.cells import clean, format_money
 from .tables import render_rows
+from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
 __all__ = [
     "ENTRY_COLUMNS",
@@ -201,8 +205,24 @@ def _pct(value: Decimal | None) -> str:
     return "n/a" if shown is None else f"{shown:.1f}%"
 
 
-def status_text(report: StatusReport) -> str:
-    """The status for a terminal: one row per benefit line, then the totals."""
+def status_text(
+    report: StatusReport,
+    *,
+    names: Names | None = None,
+    titles: Mapping[str, str] | None = None,
+    units: str = "",
+    width: int | None = None,
+) -> str:
+    """The status for a terminal: one row per benefit line under its case, then the totals.
+
+    The shared terminal layout (:mod:`totalplace_cases.reports.terminal`): it fits ``width``
+    (default: 100 columns or the terminal's), shows agencies by name (``names``) and cases by
+    title (``titles``, case id -> title), money in £ with negatives in brackets, in ``units``
+    ``""``, ``"k"`` or ``"m"``.
+    """
+    names = names or Names(None)
+    titles = titles or {}
+    width = terminal_width(width)
     out = [
         f"Benefits realisation as at {show_moment(report.as_at)}, to the end of "
         f"{report.period} ({report.reporting_end:%-d %B %Y})",
@@ -213,51 +233,73 @@ def status_text(report: StatusReport) -> str:
             "Nothing is tracked yet: record an actual (totalplace track record), import a file "
             "(totalplace track import) or baseline a case (totalplace track baseline)."
         )
-        return "\n".join(out) + "\n"
+        return clean("\n".join(out) + "\n")
+
+    def money(pence: int | None) -> str:
+        return "" if pence is None else format_money(pounds(pence), units)
+
     rebaselined = any(s.original_plan_to_date is not None for s in report.lines)
-    headers = ["Case", "Benefit", "Owner", "Plan to date"]
-    headers += ["Original plan"] if rebaselined else []
-    headers += ["Actual to date", "Variance", "%", "RAG", "Forecast outturn"]
+    columns = [TextColumn("Case / benefit"), TextColumn("Agency"), TextColumn("Owner"),
+               TextColumn("Plan to date", "right")]  # fmt: skip
+    columns += [TextColumn("Original plan", "right")] if rebaselined else []
+    columns += [TextColumn("Actual to date", "right"), TextColumn("Variance", "right"),
+                TextColumn("%", "right"), TextColumn("RAG"),
+                TextColumn("Forecast outturn", "right")]  # fmt: skip
     rows = []
+    case = None
     for s in report.lines:
         line = s.line
-        benefit = terminal_text(line.benefit) + (" (dis-benefit)" if s.dis_benefit else "")
-        row = [terminal_text(line.case), benefit, terminal_text(line.owner or "-"),
-               _gbp(s.plan_to_date)]  # fmt: skip
+        if line.case != case:
+            case = line.case
+            rows.append(TextRow((titles.get(case, case), *[""] * (len(columns) - 1))))
+        benefit = line.benefit + (" (dis-benefit)" if s.dis_benefit else "")
+        row = [benefit, names.agency(line.agency), line.owner or "-", money(s.plan_to_date)]
         if rebaselined:
-            row.append(_gbp(s.original_plan_to_date) if s.original_plan_to_date is not None else "")
-        row += [_gbp(s.actual_to_date), _gbp(s.variance), _pct(s.achievement), s.rag,
-                _gbp(s.forecast_outturn)]  # fmt: skip
-        rows.append(row)
-    align = ["left", "left", "left", "right"] + (["right"] if rebaselined else [])
-    align += ["right", "right", "right", "left", "right"]
-    out.append(render_rows(rows, headers, colalign=align))
-    titles = {"by_case": "case", "by_group": "counting group", "by_category": "category",
-              "by_agency": "agency"}  # fmt: skip
-    for key, title in titles.items():
-        rows = [_total_row(t) for t in report.totals[key]]
+            row.append(money(s.original_plan_to_date))
+        row += [money(s.actual_to_date), money(s.variance), _pct(s.achievement), s.rag,
+                money(s.forecast_outturn)]  # fmt: skip
+        rows.append(TextRow(tuple(row), level=1))
+    out.append(render_text_table(columns, rows, width))
+    titles_of = {"by_case": "case", "by_group": "counting group", "by_category": "category",
+                 "by_agency": "agency"}  # fmt: skip
+    label = {
+        "by_case": lambda key: titles.get(key, key),
+        "by_agency": names.agency,
+        "by_group": names.category,
+    }
+    for key, title in titles_of.items():
+        shown = label.get(key, lambda k: k)
+        rows = [_total_row(t, shown(t.key), money) for t in report.totals[key]]
         if report.programme is not None and key == "by_case":
-            rows.append(_total_row(report.programme, "Programme"))
+            rows.append(_total_row(report.programme, "Programme", money, total=True))
         out += ["", f"Totals by {title}", ""]
         out.append(
-            render_rows(
+            render_text_table(
+                [TextColumn(title.capitalize()), TextColumn("Lines", "right"),
+                 TextColumn("Plan to date", "right"), TextColumn("Actual to date", "right"),
+                 TextColumn("Variance", "right"), TextColumn("%", "right"), TextColumn("RAG"),
+                 TextColumn("Green/amber/red/no data"), TextColumn("Forecast outturn", "right")],
                 rows,
-                [title.capitalize(), "Lines", "Plan to date", "Actual to date", "Variance", "%",
-                 "RAG", "Green/amber/red/no data", "Forecast outturn"],
-                colalign=["left", "right", "right", "right", "right", "right", "left", "left",
-                          "right"],
+                width,
             )
         )  # fmt: skip
     if report.notes:
-        out += ["", *(f"note: {terminal_text(n)}" for n in report.notes)]
-    return "\n".join(out) + "\n"
+        out += [""] + [
+            textwrap.fill(f"note: {n}", width, subsequent_indent="  ") for n in report.notes
+        ]
+    return clean("\n".join(out) + "\n")
 
 
-def _total_row(total: Total, name: str | None = None) -> list[str]:
-    counts = "/".join(str(total.rag_counts[r]) for r in ("green", "amber", "red", "no-data"))
-    return [terminal_text(name or total.key), str(total.lines), _gbp(total.plan_to_date),
-            _gbp(total.actual_to_date), _gbp(total.variance), _pct(total.achievement),
-            total.rag, counts, _gbp(total.forecast_outturn)]  # fmt: skip
+def _total_row(
+    figures: Total, name: str, money: Callable[[int | None], str], total: bool = False
+) -> TextRow:
+    counts = "/".join(str(figures.rag_counts[r]) for r in ("green", "amber", "red", "no-data"))
+    return TextRow(
+        (name, str(figures.lines), money(figures.plan_to_date), money(figures.actual_to_date),
+         money(figures.variance), _pct(figures.achievement), figures.rag, counts,
+         money(figures.forecast_outturn)),
+        total=total,
+    )  # fmt: skip
 
 
 def _entry_values(entry: Entry) -> list[Any]:

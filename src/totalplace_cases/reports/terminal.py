@@ -61,7 +61,8 @@ def _words_width(text: str) -> int:
     return max((len(word) for word in text.split()), default=0)
 
 
-def _natural(columns: Sequence[TextColumn], rows: Sequence[TextRow]) -> list[int]:
+def _cells_width(columns: Sequence[TextColumn], rows: Sequence[TextRow]) -> list[int]:
+    """The widest cell of each column (and the longest word of its heading)."""
     widths = [max(_words_width(c.title), 1) for c in columns]
     for row in rows:
         for i, cell in enumerate(row.cells):
@@ -70,12 +71,18 @@ def _natural(columns: Sequence[TextColumn], rows: Sequence[TextRow]) -> list[int
     return widths
 
 
-def _floor(column: TextColumn, natural: int, row_words: int) -> int:
-    """How narrow a column may get: a figure never; text down to its longest word (at most
-    20 characters, so that one long word does not hold the whole table wide) or 12."""
+def _natural(columns: Sequence[TextColumn], cells: list[int]) -> list[int]:
+    """Each column as wide as its widest cell and its heading on one line."""
+    return [max(width, len(column.title)) for column, width in zip(columns, cells, strict=True)]
+
+
+def _floor(column: TextColumn, cells: int, row_words: int) -> int:
+    """How narrow a column may get: a figure to its widest cell (its heading then wraps);
+    text to its longest word (at most 20 characters, so that one long word does not hold the
+    whole table wide) or 12."""
     if not column.wraps:
-        return natural
-    return min(natural, max(12, min(row_words, 20)))
+        return cells
+    return min(cells, max(12, min(row_words, 20)))
 
 
 def _fits(widths: Sequence[int], width: int) -> bool:
@@ -175,10 +182,11 @@ def render_text_table(
     :param keys: how many leading columns identify a row; a table split into column groups
         repeats them in each group.
     """
-    natural = _natural(columns, rows)
+    cells = _cells_width(columns, rows)
+    natural = _natural(columns, cells)
     floors = [
         _floor(c, n, w)
-        for c, n, w in zip(columns, natural, _longest_words(columns, rows), strict=True)
+        for c, n, w in zip(columns, cells, _longest_words(columns, rows), strict=True)
     ]
     widths = _fit(columns, natural, floors, width)
     if _fits(widths, width) or len(columns) <= keys + 1:
@@ -186,7 +194,7 @@ def render_text_table(
     # Too wide even with its text wrapped: groups of columns, each with the key columns first
     # (text at most 28 wide), one under the other.
     capped = [
-        min(n, max(f, 30)) if c.wraps else n
+        min(n, max(f, 28)) if c.wraps else max(f, min(n, 16))
         for c, n, f in zip(columns, natural, floors, strict=True)
     ]
     key_width = sum(capped[:keys]) + GAP * keys

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -117,3 +118,17 @@ def test_certify_needs_an_officer(tracked, tmp_path):
         "evidence", tracked, "--format", "md", "--out", tmp_path / "p.md", "--certify", ok=False
     )
     assert result.exit_code == 2 and "--by NAME" in result.output
+
+
+def test_track_status_fits_the_terminal_with_agencies_by_name(tracked):
+    result = CliRunner().invoke(cli, ["track", "status", str(tracked)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    found = r"^  thanet-reception-closure +Thanet District Council"
+    assert any(re.match(found, line) for line in lines)
+    assert "Gateway: one front door to" in result.output  # the case by its title
+    thousands = CliRunner().invoke(
+        cli, ["track", "status", str(tracked), "--units", "k"], env={"COLUMNS": "80"}
+    )
+    assert "k " in thousands.output and ".00 " not in thousands.output
