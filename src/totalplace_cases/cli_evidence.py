@@ -93,6 +93,12 @@ def pack_for(
 
     programme, rules = session.load(path)
     appraisal = pipeline.appraise(programme, rules=rules)
+    count = gains = None
+    if programme.baseline:
+        from .baseline import count_programme, programme_gains
+
+        count = count_programme(programme, rules)
+        gains = programme_gains(programme, count, rules)
     location, report, note, digest = _register_status(programme, rules, as_at, register_url)
     extra = [(f"register as at {as_at}", digest)] if digest else []
     made = made_for(programme, rules, as_at=as_at, extra_inputs=extra)
@@ -108,6 +114,8 @@ def pack_for(
         evidence=collect_evidence(rules, appraisal, programme),
         realisation=report,
         realisation_note=note or "",
+        count=count,
+        gains=gains,
         charts=charts,
     )
     return Made(programme, rules, appraisal, pack, location)
@@ -208,7 +216,7 @@ def make(
         raise click.UsageError("--by and --reason go with --certify")
     path = _default_path(path)
     moment = parse_moment(as_at) if as_at is not None else _now()
-    made = pack_for(session, path, as_at=moment, register_url=register_url, charts=fmt == "html")
+    made = pack_for(session, path, as_at=moment, register_url=register_url)
     programme, rules, appraisal, pack = made.programme, made.rules, made.appraisal, made.pack
     previous = _previous_return(made, fmt, reason) if certify else None
     inputs = [Path(p) for p in _inputs(programme)]

@@ -202,7 +202,7 @@ def test_every_table_and_chart_is_shown(browser, page):
             "table-gains_by_year", "table-plugin-kent-1"} <= ids  # fmt: skip
     assert all(t["shown"] and t["rows"] > 0 for t in shown["tables"]), shown["tables"]
     cases = load(KENT).cases
-    assert len(shown["charts"]) == len(cases) + 1  # one per case, and the agencies'
+    assert len(shown["charts"]) == len(cases) + 2  # one per case, the agencies', the count's
     assert all(c["shown"] and c["loaded"] and c["width"] > 0 for c in shown["charts"]), shown
     assert shown["scripts"] == 0
     # the summary shows the appraisal's NPSV for each case, as the reader sees it

@@ -278,7 +278,9 @@ def test_html_tables_show_the_appraisals_figures(packs, appraisal, programme):
     for agency, figures in agency_totals(appraisal).items():
         row = rows[programme.agency(agency).name]
         assert row[header.index("Budget realigned")] == shown(figures["pv_realigned"])
-    assert len(page.images) == len(appraisal.cases) + 1
+    charts = json.loads(packs["json"].read_text(encoding="utf-8"))["sections"]
+    # a chart per case, the agencies', the count's
+    assert len(page.images) == sum(len(s["charts"]) for s in charts) == len(appraisal.cases) + 2
     assert all(src.startswith("data:image/svg+xml;base64,") for src in page.images)
 
 
@@ -377,3 +379,39 @@ def test_a_case_file_is_never_the_output(tmp_path):
     )
     assert result.exit_code == 2 and "inputs" in result.output
     assert case.read_bytes() == before
+
+
+def test_the_count_and_its_control_totals_are_the_counts(packs):
+    """Section 5 against the count's own API (``tp.count``), to the penny."""
+    count = tp.count(KENT)
+    year = count.years[-1]
+    view = count.for_year(year)
+    data = json.loads(packs["json"].read_text(encoding="utf-8"))
+    table = data["tables"]["count_by_agency"]
+    rows = {row["id"]: row for row in table["rows"]}
+    for (agency,), amount in view.total_by("agency").items():
+        assert Decimal(rows[agency]["spend"]) == pounds(amount)
+    for (agency, category), amount in view.total_by("agency", "category").items():
+        assert Decimal(rows[f"{agency}/{category}"]["spend"]) == pounds(amount)
+    assert Decimal(table["total"]["spend"]) == pounds(view.total)
+    assert data["totals"]["spend_counted"] == table["total"]["spend"]
+    files = data["tables"]["count_files"]
+    assert Decimal(files["total"]["total"]) == pounds(
+        sum((f.total for f in count.files), Decimal(0))
+    )
+    assert files["total"]["lines"] == sum(f.lines for f in count.files)
+    csv_total = csv_rows(packs["csv"] / "count_by_category.csv")[-1]
+    assert csv_total["row_id"] == "total" and Decimal(csv_total["Spend"]) == pounds(view.total)
+
+
+def test_gains_against_the_baseline_are_the_counts_gains(packs):
+    gains = tp.gains(KENT)
+    data = json.loads(packs["json"].read_text(encoding="utf-8"))
+    table = data["tables"]["gains_baseline"]
+    assert Decimal(table["total"]["baseline"]) == pounds(gains.total.baseline)
+    assert Decimal(table["total"]["peak"]) == pounds(gains.total.peak)
+    rows = {row["id"]: row for row in table["rows"]}
+    for row in gains.rows:
+        key = "/".join(part or "*" for part in (row.agency, row.category, row.theme))
+        assert Decimal(rows[key]["baseline"]) == pounds(row.baseline)
+        assert Decimal(rows[key]["peak"]) == pounds(row.peak)

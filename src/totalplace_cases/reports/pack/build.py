@@ -21,6 +21,8 @@ from .sections import (
     Names,
     agencies_section,
     assumptions_section,
+    count_section,
+    gains_baseline_table,
     gains_section,
     note_section,
     plugin_section,
@@ -48,9 +50,11 @@ def programme_folder(programme: Programme) -> Path | None:
 
 
 def input_files(programme: Programme) -> list[Path]:
-    """Every file the figures are read from: ``programme.toml`` and the case files."""
+    """Every file the figures are read from: ``programme.toml``, the case files and the spend
+    files of the count."""
     files = [Path(programme.source)] if programme.source is not None else []
     files += [Path(c.source) for c in programme.cases if c.source is not None]
+    files += [Path(f) for f in programme.baseline]
     return list(dict.fromkeys(files))
 
 
@@ -93,6 +97,8 @@ def build_pack(
     evidence: Sequence[EvidenceTable] = (),
     realisation: Any = None,
     realisation_note: str = "No benefits register was read for this pack.",
+    count: Any = None,
+    gains: Any = None,
     charts: bool = True,
 ) -> Pack:
     """The evidence pack for ``programme``'s ``appraisal``.
@@ -101,20 +107,31 @@ def build_pack(
     :param realisation: the benefits register's status as at the pack's moment
         (:class:`~totalplace_cases.io.register.tracking.StatusReport`), or None, with
         ``realisation_note`` saying why there is none.
+    :param count: the count of the programme's spend files
+        (:class:`~totalplace_cases.method.count.Count`), or None when it names none; ``gains``
+        the counted cases' cashable gains against it.
     :param charts: whether to include charts (the formats that cannot show them skip drawing).
     """
     names = Names(programme, rules.registry)
     sections: list[Section] = [
         summary_section(appraisal, programme, names, charts=charts),
-        gains_section(appraisal, programme, names),
+        gains_section(
+            appraisal,
+            programme,
+            names,
+            extra=(gains_baseline_table(gains, names),) if gains is not None else (),
+        ),
         agencies_section(appraisal, programme, names, charts=charts),
         realignment_section(appraisal, programme, names),
         note_section(
             5,
             "count",
             "The count",
-            "This programme has no count of its spend: it names no spend files.",
-        ),
+            "This programme has no count of its spend: it names no spend files "
+            '(baseline = ["spend.csv", ...] in programme.toml).',
+        )
+        if count is None
+        else count_section(count, programme, names, charts=charts),
         note_section(6, "realisation", "Benefits realisation", realisation_note)
         if realisation is None
         else realisation_section(realisation, programme, names, charts=charts),
@@ -123,9 +140,12 @@ def build_pack(
     ]
     title = f"{programme.name or programme.id}: evidence return"
     pack = Pack(programme.id, title, made, sections)
-    return Pack(
-        programme.id, title, made, sections, facts=_facts(pack, appraisal, programme, names)
-    )
+    facts = _facts(pack, appraisal, programme, names)
+    if count is not None:
+        last = count.years[-1] if count.years else None
+        facts["totals"]["spend_counted"] = money(count.for_year(last).total)
+        facts["totals"]["spend_year"] = str(last) if last is not None else None
+    return Pack(programme.id, title, made, sections, facts=facts)
 
 
 def _facts(pack: Pack, appraisal: Appraisal, programme: Programme, names: Names) -> dict:
@@ -162,6 +182,7 @@ def _facts(pack: Pack, appraisal: Appraisal, programme: Programme, names: Names)
             "cases": len(counted),
             "cases_listed": len(summary.rows),
             "spend_counted": None,
+            "spend_year": None,
             "pv_costs": figure("pv_costs"),
             "pv_benefits": figure("pv_benefits"),
             "npsv": figure("npsv"),

@@ -91,6 +91,26 @@ def _agency_bars(figure: Any, data: dict[str, Any]) -> None:
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
 
 
+GROUP_COLOURS = ("#2f6f9f", "#6a9f2f", "#b5452b", "#7d4f9f", "#d18f00", "#3b9c9c", GREY)
+
+
+def _count_bars(figure: Any, data: dict[str, Any]) -> None:
+    names = data["agencies"]
+    rows = list(range(len(names)))
+    ax = figure.add_subplot()
+    left = [0.0] * len(names)
+    for k, category in enumerate(data["categories"]):
+        values = [float(row[k]) for row in data["values"]]
+        ax.barh(rows, values, 0.7, left=left, label=category,
+                color=GROUP_COLOURS[k % len(GROUP_COLOURS)])  # fmt: skip
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_yticks(rows, [_short(n) for n in names], fontsize=7)
+    ax.invert_yaxis()
+    _money_axis(ax.xaxis, left)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+
+
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#d18f00", "red": "#c62828", "no-data": GREY}
 
 
@@ -126,6 +146,10 @@ DRAWERS: dict[str, tuple[Callable[[Any, dict[str, Any]], None], Callable[[Chart]
     "agency-bars": (
         _agency_bars,
         lambda chart: (9.5, max(3.0, 0.42 * len(chart.data["agencies"]) + 1.0)),
+    ),
+    "count-bars": (
+        _count_bars,
+        lambda chart: (9.5, max(3.0, 0.3 * len(chart.data["agencies"]) + 1.0)),
     ),
     "plan-actual": (
         _plan_actual,

@@ -728,3 +728,211 @@ def realisation_section(
 def _case_title(programme: Programme, case_id: str) -> str:
     model = _case_model(programme, case_id)
     return model.title if model is not None else case_id
+
+
+# -- 5. the count, and 2. gains against its baseline ------------------------------------------
+
+
+def count_section(count: Any, programme: Programme, names: Names, charts: bool = True) -> Section:
+    """The count of the baseline year (the count's last): by agency with each category under
+    it, by category (with spend per head), and each spend file's control totals."""
+    year = count.years[-1] if count.years else None
+    view = count.for_year(year)
+    total = view.total
+    by_agency = view.total_by("agency")
+    by_pair = view.total_by("agency", "category")
+    categories = sorted({c for _, c in by_pair}, key=names.category)
+    rows: list[Row] = []
+    for (agency,), amount in sorted(by_agency.items(), key=lambda kv: names.agency(kv[0][0])):
+        rows.append(Row(agency, (names.agency(agency), amount, _share(amount, total))))
+        for category in categories:
+            part = by_pair.get((agency, category))
+            if part is not None:
+                rows.append(
+                    Row(
+                        f"{agency}/{category}",
+                        (names.category(category), part, _share(part, total)),
+                        level=1,
+                    )
+                )
+    label = f" {year}" if year is not None else ""
+    agency_table = Table(
+        "count_by_agency",
+        f"The count{label}: spend by agency and category",
+        (
+            Column("agency", "Agency / category"),
+            Column("spend", "Spend", "money", total=True),
+            Column("share", "Share", "percent"),
+        ),
+        rows,
+        notes=(
+            f"Every counted line of the spend files for {year}, under the agency that spends it.",
+        )
+        if year
+        else (),
+    )
+    per_head = count.population is not None and count.population > 0
+    category_rows = [
+        Row(
+            category,
+            (
+                names.category(category),
+                amount,
+                _share(amount, total),
+                *((count.per_head(amount),) if per_head else ()),
+            ),
+        )
+        for (category,), amount in sorted(
+            view.total_by("category").items(), key=lambda kv: names.category(kv[0][0])
+        )
+    ]
+    category_columns = [
+        Column("category", "Category"),
+        Column("spend", "Spend", "money", total=True),
+        Column("share", "Share", "percent"),
+    ]
+    if per_head:
+        category_columns.append(Column("per_head", "Per head", "money"))
+    category_table = Table(
+        "count_by_category",
+        f"The count{label}: spend by category",
+        category_columns,
+        category_rows,
+        notes=(f"Per head: of a population of {count.population:,}.",) if per_head else (),
+        total_extra={"per_head": count.per_head(total)} if per_head else {},
+    )
+    folder = _folder(programme)
+    files = Table(
+        "count_files",
+        "The count's control totals, by spend file",
+        (
+            Column("file", "Spend file"),
+            Column("lines", "Lines read", "integer", total=True),
+            Column("counted", "Counted", "integer", total=True),
+            Column("rejected", "Rejected", "integer", total=True),
+            Column("total", "Total counted", "money", total=True),
+            Column("rejected_total", "Total rejected", "money", total=True),
+        ),
+        [
+            Row(
+                name,
+                (name, f.lines, f.counted, f.rejected, f.total, f.rejected_total),
+            )
+            for f in count.files
+            for name in (_relative(f.path, folder),)
+        ],
+        notes=(
+            "Each file's totals tie out to the agency's own ledger; the total counted is the "
+            "count of every year the files hold.",
+        ),
+    )
+    chart = Chart(
+        "count",
+        f"The count{label} by agency and counting group",
+        "count-bars",
+        {
+            "agencies": [
+                names.agency(a) for (a,), _ in sorted(by_agency.items(), key=lambda kv: -kv[1])
+            ],
+            "categories": [names.category(c) for c in categories],
+            "values": [
+                [by_pair.get((a, c), ZERO) for c in categories]
+                for (a,), _ in sorted(by_agency.items(), key=lambda kv: -kv[1])
+            ],
+        },
+        description=(
+            "For each agency, its counted spend split by counting group, largest agency first."
+        ),
+    )
+    return Section(
+        5,
+        "count",
+        "The count",
+        (agency_table, category_table, files),
+        (chart,) if charts and by_agency else (),
+        intro="All public spending in the place, counted across every agency: the baseline.",
+    )
+
+
+def gains_baseline_table(gains: Any, names: Names) -> Table:
+    """The counted cases' cashable gains against the spend each reduces (the count's gains)."""
+
+    def label(value: str | None, show) -> str:
+        return "any" if value is None else show(value)
+
+    rows = []
+    for row in gains.rows:
+        key = "/".join(part or "*" for part in (row.agency, row.category, row.theme))
+        rows.append(
+            Row(
+                key,
+                (
+                    label(row.agency, names.agency),
+                    label(row.category, names.category),
+                    row.theme or "any",
+                    row.baseline,
+                    sum(row.gains.values(), ZERO),
+                    row.peak,
+                    row.share,
+                    "yes" if row.exceeds_baseline else "no",
+                ),
+            )
+        )
+    loose = gains.unassigned
+    if loose.lines:
+        rows.append(
+            Row(
+                "unassigned",
+                (
+                    "(reduces no counted spend)", "", "", None,
+                    sum(loose.gains.values(), ZERO), loose.peak, None, "",
+                ),
+            )
+        )  # fmt: skip
+    total = gains.total
+    year = f" ({gains.year})" if gains.year is not None else ""
+    return Table(
+        "gains_baseline",
+        f"Cashable gains against the baseline{year}",
+        (
+            Column("agency", "Agency"),
+            Column("category", "Category"),
+            Column("theme", "Theme"),
+            Column("baseline", "Baseline spend", "money"),
+            Column("gains", "Gains, all years", "money"),
+            Column("peak", "Gains, largest year", "money"),
+            Column("share", "Largest year / baseline", "percent"),
+            Column("exceeds", "Exceeds baseline"),
+        ),
+        rows,
+        notes=(
+            "The cashable benefit lines of approved, in-delivery and closed cases, each set "
+            "against the spend it names as reducing (reduces = {agency, category, theme}); "
+            "gross values by year before adjustments, undiscounted, in real terms. The total is "
+            "the programme's: every line against the whole count. Rows may overlap, so they "
+            "are not added up.",
+        ),
+        total_label="Programme",
+        total_extra={
+            "baseline": total.baseline,
+            "gains": sum(total.gains.values(), ZERO),
+            "peak": total.peak,
+            "share": total.share,
+        },
+    )
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    return None if not whole else part / whole
+
+
+def _folder(programme: Programme):
+    from pathlib import Path
+
+    return Path(programme.source).parent if programme.source is not None else None
+
+
+def _relative(path: Any, folder: Any) -> str:
+    from ...io.digest import input_name
+
+    return input_name(path, folder)
