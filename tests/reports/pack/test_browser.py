@@ -256,7 +256,7 @@ def screenshot(path: Path) -> None:
         make_pack(out)
         browser = Browser()
         try:
-            browser.send("Emulation.setDeviceMetricsOverride", session=True, width=1280,
+            browser.send("Emulation.setDeviceMetricsOverride", session=True, width=1500,
                          height=1500, deviceScaleFactor=1, mobile=False)  # fmt: skip
             browser.open(out.as_uri())
             shot = browser.send("Page.captureScreenshot", session=True, format="png")

@@ -53,7 +53,10 @@ def _environment(folder: Path | None):
     )
 
 
-def _cell(value: Any, kind: str) -> dict[str, str]:
+def _cell(value: Any, kind: str, total: bool = False) -> dict[str, str]:
+    """A cell formatted, with its classes; a total row leaves a figure it has not blank."""
+    if total and value is None:
+        return {"text": "", "classes": "num" if kind in NUMERIC else ""}
     classes = []
     if kind in NUMERIC:
         classes.append("num")
@@ -82,7 +85,7 @@ def _table(table: Table) -> dict[str, Any]:
         ],
         "total": None
         if total is None
-        else [_cell(v, c.kind) for c, v in zip(table.columns, total, strict=True)],
+        else [_cell(v, c.kind, total=True) for c, v in zip(table.columns, total, strict=True)],
         "notes": list(table.notes),
     }
 

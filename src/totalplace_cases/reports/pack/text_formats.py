@@ -34,7 +34,7 @@ def _md_table(table: Table) -> str:
     def line(cells: tuple, level: int = 0, bold: bool = False) -> str:
         shown = []
         for index, (column, value) in enumerate(zip(table.columns, cells, strict=True)):
-            text = markdown_text(format_cell(value, column.kind))
+            text = markdown_text("" if bold and value is None else format_cell(value, column.kind))
             if index == 0 and level:
                 text = "&emsp;" * level + text
             if bold and text:
