@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,7 +16,7 @@ from .errors import InputError, Problem
 from .io.casefile import PROGRAMME_FILE
 from .method.count import Count
 from .periods import FinancialYear, PeriodError, parse_year
-from .reports.count import FORMATS, render_count, render_gains
+from .reports.count import FORMATS, Display, render_count, render_gains
 
 __all__ = ["count", "gains"]
 
@@ -78,6 +79,17 @@ def _options(year_help: str, format_help: str) -> Callable[[Callable], Callable]
             show_default=True,
             help=format_help,
         )(command)
+        command = click.option(
+            "--width",
+            type=click.IntRange(40, 1000),
+            help="Fit the table format to this many columns (default: 100, or the terminal's "
+            "width when wider).",
+        )(command)
+        command = click.option(
+            "--units",
+            type=click.Choice(["k", "m"]),
+            help="Show amounts in £k or £m in the table format (default: pounds and pence).",
+        )(command)
         command = click.option("--year", metavar="YYYY-YY", help=year_help)(command)
         command = click.argument("path", required=False, type=click.Path(path_type=Path))(command)
         return click.command()(command)
@@ -89,7 +101,14 @@ def _options(year_help: str, format_help: str) -> Callable[[Callable], Callable]
     "Show this financial year only.",
     "Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
 )
-def count(session: Session, path: Path | None, year: str | None, fmt: str) -> None:
+def count(
+    session: Session,
+    path: Path | None,
+    year: str | None,
+    fmt: str,
+    units: str | None,
+    width: int | None,
+) -> None:
     """Count the public spend in the place: PATH's baseline spend files, or one spend file.
 
     Prints each file's control totals (lines read, counted, rejected; totals) and the spend by
@@ -98,7 +117,7 @@ def count(session: Session, path: Path | None, year: str | None, fmt: str) -> No
     Without PATH, counts the bundled Kent example.
     """
     chosen = _year(year)
-    result, _, _ = _count(session, _default_path(path))
+    result, programme, rules = _count(session, _default_path(path))
     if session.strict:
         _refuse_bad_rows(result)
     _check_year(result, chosen)
@@ -108,14 +127,30 @@ def count(session: Session, path: Path | None, year: str | None, fmt: str) -> No
             "rejected and not counted (listed with the tables)",
             err=True,
         )
-    click.echo(render_count(result, fmt, None if chosen is None else str(chosen)), nl=False)
+    display = _display(programme, rules, units, width)
+    chosen_year = None if chosen is None else str(chosen)
+    click.echo(render_count(result, fmt, chosen_year, display), nl=False)
+
+
+def _display(programme: Any, rules: Any, units: str | None, width: int | None) -> Display:
+    """Names, units and width for the terminal tables."""
+    from .reports.names import Names
+
+    return Display(Names(programme, rules.registry), units or "", width)
 
 
 @_options(
     "The baseline year (default: the count's last).",
     "A table for a terminal or Markdown, the JSON contract, or CSV.",
 )
-def gains(session: Session, path: Path | None, year: str | None, fmt: str) -> None:
+def gains(
+    session: Session,
+    path: Path | None,
+    year: str | None,
+    fmt: str,
+    units: str | None,
+    width: int | None,
+) -> None:
     """Show the counted cases' cashable gains against the baseline spend they reduce.
 
     Per agency, category and theme: the baseline, the gains by year from cases approved, in
@@ -131,4 +166,5 @@ def gains(session: Session, path: Path | None, year: str | None, fmt: str) -> No
     if session.strict:
         _refuse_bad_rows(result)
     _check_year(result, chosen)
-    click.echo(render_gains(programme_gains(programme, result, rules, chosen), fmt), nl=False)
+    found = programme_gains(programme, result, rules, chosen)
+    click.echo(render_gains(found, fmt, _display(programme, rules, units, width)), nl=False)

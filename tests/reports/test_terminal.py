@@ -97,3 +97,15 @@ def test_a_table_too_wide_splits_and_repeats_its_key_column():
     assert len(blocks) > 1 and all(block.startswith("Agency") for block in blocks)
     for i in range(8):
         assert sum(f"Figure {i}" in block for block in blocks) == 1
+
+
+def test_count_and_gains_fit_the_terminal_with_agencies_by_name():
+    count = tp.count(KENT)
+    for command in ("count", "gains"):
+        result = CliRunner().invoke(cli, [command, str(KENT)], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        assert max(len(line) for line in result.stdout.splitlines()) <= 100
+        assert "Kent County Council" in result.stdout
+    text = CliRunner().invoke(cli, ["count", str(KENT), "--units", "m"], env={"COLUMNS": "80"})
+    shown = (count.total / 1_000_000).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert f"£{shown:,}m" in text.stdout

@@ -16,13 +16,19 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ..method.count import Change, Count, share
 from ..method.gains import GainRow, Gains
 from ..money import format_gbp, money_str
 from .json import dumps
+from .names import Names
+from .pack.cells import clean, format_money
 from .tables import render_rows
+from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
 __all__ = [
+    "Display",
     "count_dict",
     "gains_dict",
     "render_count",
@@ -199,9 +205,39 @@ def _gain_row(row: GainRow) -> dict[str, Any]:
 # -- text ----------------------------------------------------------------------------------
 
 
-def _table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> str:
+@attrs.frozen
+class Display:
+    """How the terminal tables show the count: agencies and categories by name, money in
+    ``units`` (``""``, ``"k"``, ``"m"``) with negatives in brackets, within ``width``."""
+
+    names: Names | None = None
+    units: str = ""
+    width: int | None = None
+
+    def money(self, text: str | None) -> str:
+        return "" if text is None else format_money(Decimal(text), self.units)
+
+    def agency(self, agency_id: str) -> str:
+        return self.names.agency(agency_id) if self.names is not None else agency_id
+
+    def category(self, category_id: str) -> str:
+        return self.names.category(category_id) if self.names is not None else category_id
+
+
+def _table(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fmt: str,
+    display: Display | None = None,
+) -> str:
+    right = ["right" if h in _NUMERIC or h[:4].isdigit() else "left" for h in headers]
+    if fmt == "simple":  # the terminal: the shared layout, within the terminal's width
+        columns = [TextColumn(h, a) for h, a in zip(headers, right, strict=True)]
+        width = terminal_width(display.width if display is not None else None)
+        body = [TextRow(tuple(str(c) for c in row)) for row in rows]
+        return f"{clean(title)}\n\n" + render_text_table(columns, body, width) + "\n"
     body = [[safe_text(c) for c in row] for row in rows]
-    right = ["right" if h in _NUMERIC else "left" for h in headers]
     heading = f"## {title}" if fmt == "github" else title
     return f"{heading}\n\n" + render_rows(body, headers, fmt, colalign=right) + "\n"
 
@@ -210,14 +246,25 @@ _NUMERIC = {"Lines", "Counted", "Rejected", "Total", "Rejected total", "Share", 
             "Population", "Baseline", "Change", "Rate", "Amount", "Line", "Peak share"}  # fmt: skip
 
 
-def render_count(count: Count, fmt: str = "table", year: str | None = None) -> str:
-    """The count as text (``table`` or ``markdown``), JSON or CSV."""
+def render_count(
+    count: Count, fmt: str = "table", year: str | None = None, display: Display | None = None
+) -> str:
+    """The count as text (``table`` or ``markdown``), JSON or CSV; ``display`` says how the
+    terminal table shows names and money."""
     if fmt == "json":
         return dumps(count_dict(count, year))
     if fmt == "csv":
         return _count_csv(count_dict(count, year))
     style = "github" if fmt == "markdown" else "simple"
     data = count_dict(count, year)
+    shown = display if style == "simple" else None
+    _gbp = shown.money if shown is not None else _gbp_text
+    named = {
+        "agency": shown.agency if shown is not None else str,
+        "funded_by": shown.agency if shown is not None else str,
+        "category": shown.category if shown is not None else str,
+        "theme": str,
+    }
     control = data["control"]
     parts = [
         _table(
@@ -245,6 +292,7 @@ def render_count(count: Count, fmt: str = "table", year: str | None = None) -> s
                 ]
             ],
             style,
+            shown,
         )
     ]
     sections = (
@@ -258,11 +306,11 @@ def render_count(count: Count, fmt: str = "table", year: str | None = None) -> s
         headers = ["Year", *(d.replace("_", " ").capitalize() for d in dims), "Total"]
         headers += ["Share"] if with_share else []
         rows = [
-            [r["year"], *(r[d] for d in dims), _gbp(r["total"])]
+            [r["year"], *(named[d](r[d]) for d in dims), _gbp(r["total"])]
             + ([_share(r["share"])] if with_share else [])
             for r in data[key]
         ]
-        parts.append(_table(title, headers, rows, style))
+        parts.append(_table(title, headers, rows, style, shown))
     if data["per_head"]:
         parts.append(
             _table(
@@ -273,6 +321,7 @@ def render_count(count: Count, fmt: str = "table", year: str | None = None) -> s
                     for r in data["per_head"]
                 ],
                 style,
+                shown,
             )
         )
     changes = data["changes"]
@@ -295,6 +344,7 @@ def render_count(count: Count, fmt: str = "table", year: str | None = None) -> s
                 ("From", "To", "Of", "Before", "After", "Change", "Rate"),
                 rows,
                 style,
+                shown,
             )
         )
     if data["unclassified"]:
@@ -314,6 +364,7 @@ def render_count(count: Count, fmt: str = "table", year: str | None = None) -> s
                     for u in data["unclassified"]
                 ],
                 style,
+                shown,
             )
         )
     if data["rejected"]:
@@ -326,12 +377,13 @@ def render_count(count: Count, fmt: str = "table", year: str | None = None) -> s
                     for r in data["rejected"]
                 ],
                 style,
+                shown,
             )
         )
     return "\n".join(parts)
 
 
-def _gbp(text: str | None) -> str:
+def _gbp_text(text: str | None) -> str:
     return "" if text is None else format_gbp(Decimal(text))
 
 
@@ -353,8 +405,9 @@ def _count_csv(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def render_gains(gains: Gains, fmt: str = "table") -> str:
-    """The gains as text (``table`` or ``markdown``), JSON or CSV."""
+def render_gains(gains: Gains, fmt: str = "table", display: Display | None = None) -> str:
+    """The gains as text (``table`` or ``markdown``), JSON or CSV; ``display`` says how the
+    terminal table shows names and money."""
     data = gains_dict(gains)
     if fmt == "json":
         return dumps(data)
@@ -373,6 +426,13 @@ def render_gains(gains: Gains, fmt: str = "table") -> str:
             )
         return out.getvalue()
     style = "github" if fmt == "markdown" else "simple"
+    terminal = display if style == "simple" else None
+    _gbp = terminal.money if terminal is not None else _gbp_text
+    named = {
+        "agency": terminal.agency if terminal is not None else str,
+        "category": terminal.category if terminal is not None else str,
+        "theme": str,
+    }
     rows = []
     for row in shown:
         if row is data["total"]:
@@ -380,7 +440,9 @@ def render_gains(gains: Gains, fmt: str = "table") -> str:
         elif row is data["unassigned"]:
             target = "unassigned (names nothing it reduces)"
         else:
-            target = ", ".join(f"{k} {row[k]}" for k in ("agency", "category", "theme") if row[k])
+            target = ", ".join(
+                f"{k} {named[k](row[k])}" for k in ("agency", "category", "theme") if row[k]
+            )
         rows.append(
             [target, _gbp(row["baseline"])]
             + [_gbp(row["gains"][y]) if y in row["gains"] else "" for y in years]
@@ -397,6 +459,7 @@ def render_gains(gains: Gains, fmt: str = "table") -> str:
         ("Reduces", "Baseline", *years, "Peak share", "Flag"),
         rows,
         style,
+        terminal,
     )
     note = (
         "\nGains are the cashable benefit lines of cases approved, in delivery or closed: gross "
