@@ -466,4 +466,8 @@ def render_gains(gains: Gains, fmt: str = "table", display: Display | None = Non
         "(before deadweight and the other adjustments), undiscounted, in real terms at the price "
         "base. Peak share is the largest year's gains over the baseline.\n"
     )
+    if terminal is not None:
+        import textwrap
+
+        note = "\n" + textwrap.fill(note.strip(), terminal_width(terminal.width)) + "\n"
     return text + note
