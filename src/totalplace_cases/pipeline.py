@@ -265,7 +265,7 @@ def render(
     """Step 5: the appraisal, with the plugins' evidence tables, in the output format ``fmt``.
 
     The built-in ``table`` format is the terminal report, given the agencies' names, the
-    cases' statuses, the ``units`` for money (``""``, ``"k"`` or ``"m"``) and the ``width``
+    ``units`` for money (``""``, ``"k"`` or ``"m"``) and the ``width``
     to fit (default: the terminal's, at least 100 columns).
 
     :raises TotalPlaceError: for a format no plugin registered (listing those that are).
@@ -284,7 +284,6 @@ def render(
             appraisal,
             evidence,
             names=Names(programme, rules.registry),
-            statuses={case.id: case.status for case in programme.cases},
             units=units,
             width=width,
         )

@@ -72,13 +72,17 @@ def test_agencies_by_name_and_negatives_in_brackets(appraisal):
 
 
 def test_units_in_thousands_and_millions(appraisal):
-    case = appraisal.cases[0]
+    def shown(amount: Decimal, places: str, suffix: str) -> str:
+        rounded = amount.quantize(Decimal(places), ROUND_HALF_UP)
+        body = f"£{abs(rounded):,}{suffix}"
+        return f"({body})" if rounded < 0 else body
+
     thousands = appraise("--units", "k", columns="200")
-    shown = (case.npsv / 1000).quantize(Decimal(1), ROUND_HALF_UP)
-    assert f"£{shown:,}k" in thousands and "£k (thousands)" in thousands
     millions = appraise("--units", "m", columns="200")
-    shown = (case.npsv / 1_000_000).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    assert f"£{shown:,}m" in millions
+    assert "£k (thousands)" in thousands and "£m (millions)" in millions
+    for case in appraisal.cases:
+        assert shown(case.npsv / 1000, "1", "k") in thousands
+        assert shown(case.npsv / 1_000_000, "0.01", "m") in millions
 
 
 def test_sub_rows_keep_their_indent():

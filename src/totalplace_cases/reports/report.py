@@ -15,7 +15,8 @@ from ..method.results import Appraisal, CaseAppraisal
 from ..plugin import EvidenceTable
 from .names import Names
 from .pack.cells import clean, format_cell, format_money
-from .pack.sections import plugin_table, statuses_counted
+from .pack.sections import plugin_table
+from .summary import counted_note, payback_text
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
 __all__ = ["UNIT_NAMES", "render_report"]
@@ -28,49 +29,30 @@ def _ratio(value: float | None) -> str:
 
 
 def _payback(case: CaseAppraisal) -> str:
-    if case.payback_year is None or case.payback_years is None:
-        return "not reached"
-    return f"{case.payback_year} ({case.payback_years:.2f} yrs)"
+    return payback_text(case, case.payback_year, case.payback_years)
 
 
-def summary_table(
-    appraisal: Appraisal, names: Names, statuses: dict[str, str], units: str, width: int
-) -> str:
-    """One row per case, then the programme total."""
+def summary_table(appraisal: Appraisal, names: Names, units: str, width: int) -> str:
+    """The cases the totals count, one row each, then the programme total; then the cases left
+    out of the totals by their status, listed apart."""
     money = lambda amount: format_money(amount, units)  # noqa: E731
-    counted = statuses_counted(appraisal)
-    rows = []
-    for case in appraisal.cases:
-        status = statuses.get(case.id, "")
-        rows.append(
-            TextRow(
-                (
-                    case.title,
-                    status + ("" if status in counted else " (not counted)"),
-                    money(case.pv_costs),
-                    money(case.pv_benefits),
-                    money(case.npsv),
-                    _ratio(case.bcr),
-                    case.vfm_category or "n/a",
-                )
-            )
-        )
+
+    def row(case: CaseAppraisal) -> TextRow:
+        return TextRow(
+            (case.title, case.status, money(case.pv_costs), money(case.pv_benefits),
+             money(case.npsv), _ratio(case.bcr), case.vfm_category or "n/a")
+        )  # fmt: skip
+
+    rows = [row(case) for case in appraisal.counted]
     t = appraisal.totals
     if t.pv_costs is not None:
         rows.append(
             TextRow(
-                (
-                    "Total",
-                    "",
-                    money(t.pv_costs),
-                    money(t.pv_benefits),
-                    money(t.npsv),
-                    _ratio(t.bcr),
-                    t.vfm_category or "n/a",
-                ),
+                ("Total", "", money(t.pv_costs), money(t.pv_benefits), money(t.npsv),
+                 _ratio(t.bcr), t.vfm_category or "n/a"),
                 total=True,
             )
-        )
+        )  # fmt: skip
     columns = (
         TextColumn("Case"),
         TextColumn("Status"),
@@ -80,8 +62,23 @@ def summary_table(
         TextColumn("BCR", "right"),
         TextColumn("VfM"),
     )
-    text = render_text_table(columns, rows, width)
-    return text + (f"\n\nTotals not shown: {t.note}" if t.note else "")
+    parts = [render_text_table(columns, rows, width), _note(counted_note(appraisal), width)]
+    if t.note:
+        parts.append(_note(f"Totals not shown: {t.note}", width))
+    if appraisal.not_counted:
+        parts.append(
+            "Not counted in the totals (appraised and listed apart)\n\n"
+            + render_text_table(columns, [row(case) for case in appraisal.not_counted], width)
+        )
+    return "\n\n".join(parts)
+
+
+def _note(text: str, width: int) -> str:
+    """A sentence wrapped to ``width``, never inside an id or between an id and its
+    "(status)"."""
+    glued = text.replace("not counted: ", "not\u00a0counted:\u00a0").replace(" (", "\u00a0(")
+    wrapped = textwrap.fill(glued, width, break_on_hyphens=False, break_long_words=False)
+    return wrapped.replace("\u00a0", " ")
 
 
 def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> str:
@@ -103,9 +100,9 @@ def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> st
         TextRow(("economic", money(case.pv_economic)), level=1),
         TextRow(("social", money(case.pv_social)), level=1),
     ]
-    transfers = getattr(case, "pv_transfers", Decimal(0))
-    if transfers:
-        figures.append(TextRow(("transfers (not in NPSV)", money(transfers)), level=1))
+    if case.pv_transfers:
+        # In the fiscal rows above, left out of PV benefits: no social value (Green Book 6.7).
+        figures.append(TextRow(("transfers (not in NPSV)", money(-case.pv_transfers)), level=1))
     figures += [
         TextRow(("NPSV", money(case.npsv))),
         TextRow(("BCR", _ratio(case.bcr))),
@@ -113,11 +110,18 @@ def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> st
         TextRow(("Cashable ROI", _ratio(case.cashable_roi))),
         TextRow(("Net budget impact", money(case.net_budget_impact))),
         TextRow(("Payback", _payback(case))),
+        TextRow(
+            (
+                "Cashable payback",
+                payback_text(case, case.cashable_payback_year, case.cashable_payback_years),
+            )
+        ),
         TextRow(("VfM category", case.vfm_category or "n/a")),
     ]
     figure_table = render_text_table(
         (TextColumn("Figure"), TextColumn("Value", "right")), figures, width
     )
+    transfers = any(row.pv_transfers for row in case.by_agency)
     agency_rows = [
         TextRow(
             (
@@ -126,6 +130,7 @@ def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> st
                 money(row.pv_benefits),
                 money(row.pv_fiscal_cashable),
                 money(row.pv_fiscal_non_cashable),
+                *([money(row.pv_transfers)] if transfers else []),
                 money(row.net_fiscal),
                 money(row.pv_realigned),
                 money(row.net_fiscal_after_realignment),
@@ -141,6 +146,7 @@ def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> st
                 money(case.pv_benefits),
                 money(case.pv_fiscal_cashable),
                 money(case.pv_fiscal_non_cashable),
+                *([money(case.pv_transfers)] if transfers else []),
                 money(case.net_budget_impact),
                 money(sum((r.pv_realigned for r in case.by_agency), Decimal(0))),
                 money(sum((r.net_fiscal_after_realignment for r in case.by_agency), Decimal(0))),
@@ -155,6 +161,7 @@ def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> st
             TextColumn("Gains: PV benefits", "right"),
             TextColumn("fiscal, cashable", "right"),
             TextColumn("fiscal, non-cashable", "right"),
+            *([TextColumn("of which transfers (not in NPSV)", "right")] if transfers else []),
             TextColumn("Budget before realignment", "right"),
             TextColumn("Realigned", "right"),
             TextColumn("Budget after realignment", "right"),
@@ -185,7 +192,8 @@ def evidence_text(table: EvidenceTable, units: str, width: int) -> str:
     ]
     by = f" (from the plugin {table.plugin})" if table.plugin else ""
     text = f"{table.title}{by}\n\n" + render_text_table(columns, rows, width)
-    return text + (f"\n\n{table.notes}" if table.notes else "")
+    notes = textwrap.fill(table.notes, width, break_on_hyphens=False) if table.notes else ""
+    return text + (f"\n\n{notes}" if notes else "")
 
 
 def render_report(
@@ -193,14 +201,12 @@ def render_report(
     evidence: Sequence[EvidenceTable] = (),
     *,
     names: Names | None = None,
-    statuses: dict[str, str] | None = None,
     units: str = "",
     width: int | None = None,
 ) -> str:
     """The whole report: the programme summary, each case, the plugins' tables, the parameter
     tables used.
 
-    :param statuses: each case's status by id (shown in the summary).
     :param units: ``""`` (pounds and pence), ``"k"`` or ``"m"``.
     :param width: the width to fit (default :func:`terminal_width`).
     """
@@ -214,7 +220,7 @@ def render_report(
     ) + f"amounts in {UNIT_NAMES[units]}, negatives in brackets"
     parts = [
         textwrap.fill(title, width) + "\n" + textwrap.fill(basis, width),
-        "Programme summary\n\n" + summary_table(appraisal, names, statuses or {}, units, width),
+        "Programme summary\n\n" + summary_table(appraisal, names, units, width),
     ]
     parts += [case_detail(case, names, units, width) for case in appraisal.cases]
     parts += [evidence_text(table, units, width) for table in evidence]

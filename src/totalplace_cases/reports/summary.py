@@ -12,14 +12,14 @@ from ..method.results import Appraisal, CaseAppraisal
 from ..money import format_gbp
 from .tables import render_rows
 
-__all__ = ["case_table", "counted_note", "render_text", "totals_table"]
+__all__ = ["case_table", "counted_note", "payback_text", "render_text", "totals_table"]
 
 
 def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def _payback(case: CaseAppraisal, year, years: float | None) -> str:
+def payback_text(case: CaseAppraisal, year, years: float | None) -> str:
     """Payback as a budget holder reads it: "in its first year (2010-11)" rather than a count
     of years from the start that rounds to nothing."""
     if year is None:
@@ -50,10 +50,10 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         ("Fiscal ROI", _ratio(case.fiscal_roi)),
         ("Cashable ROI", _ratio(case.cashable_roi)),
         ("Net budget impact", format_gbp(case.net_budget_impact)),
-        ("Payback", _payback(case, case.payback_year, case.payback_years)),
+        ("Payback", payback_text(case, case.payback_year, case.payback_years)),
         (
             "Cashable payback",
-            _payback(case, case.cashable_payback_year, case.cashable_payback_years),
+            payback_text(case, case.cashable_payback_year, case.cashable_payback_years),
         ),
         ("VfM category", case.vfm_category or "n/a"),
     ]

@@ -77,9 +77,10 @@ def shown(value: Decimal) -> str:
 
 
 def agency_totals(appraisal) -> dict[str, dict[str, Decimal]]:
-    """Each agency's present values added over the cases (the pack's level-0 agency rows)."""
+    """Each agency's present values added over the cases the totals count (the pack's level-0
+    agency rows)."""
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for case in appraisal.cases:
+    for case in appraisal.counted:
         for row in case.by_agency:
             for key in ("pv_costs", "pv_benefits", "pv_realigned"):
                 totals[row.agency][key] += getattr(row, key)
@@ -260,7 +261,7 @@ def test_xlsx_agencies_by_name_with_case_sub_rows(packs, appraisal, programme):
             figures["pv_costs"]
         )
     indented = [row for row in sheet.iter_rows(min_row=5) if row[0].alignment.indent == 1]
-    assert len(indented) == sum(len(case.by_agency) for case in appraisal.cases)
+    assert len(indented) == sum(len(case.by_agency) for case in appraisal.counted)
 
 
 def test_html_tables_show_the_appraisals_figures(packs, appraisal, programme):
@@ -295,22 +296,14 @@ def test_markdown_tables_show_the_appraisals_figures(packs, appraisal):
     assert rows["**Total**"][header.index("NPSV")] == f"**{shown(appraisal.totals.npsv)}**"
 
 
-def test_realignment_schedule_adds_up_to_the_case_files(packs, programme):
+def test_realignment_schedule_adds_up_to_the_case_files(packs, programme, appraisal):
     data = json.loads(packs["json"].read_text(encoding="utf-8"))
     table = data["tables"]["realignments"]
-    moved = sum(
-        (
-            amount
-            for case in programme.cases
-            for r in case.realignments
-            for amount in r.amounts.values()
-        ),
-        Decimal(0),
-    )
+    counted = {case.id for case in appraisal.counted}
+    lines = [r for case in programme.cases if case.id in counted for r in case.realignments]
+    moved = sum((amount for r in lines for amount in r.amounts.values()), Decimal(0))
     assert Decimal(table["total"]["amount"]) == moved.quantize(Decimal("0.01"), ROUND_HALF_UP)
-    assert len(table["rows"]) == sum(
-        len(r.amounts) for case in programme.cases for r in case.realignments
-    )
+    assert len(table["rows"]) == sum(len(r.amounts) for r in lines)
     assert {row["from"] for row in table["rows"]} <= {a.name for a in programme.agencies}
 
 
@@ -319,7 +312,7 @@ def test_gains_by_year_add_up_to_the_fiscal_flows(packs, appraisal):
     data = json.loads(packs["json"].read_text(encoding="utf-8"))
     rows = {row["id"]: row for row in data["tables"]["gains_by_year"]["rows"]}
     flows: dict[str, Decimal] = defaultdict(Decimal)
-    for case in appraisal.cases:
+    for case in appraisal.counted:
         for flow in case.flows:
             flows[str(flow.year)] += flow.fiscal
     for year, fiscal in flows.items():

@@ -34,10 +34,8 @@ ZERO = Decimal(0)
 
 
 def statuses_counted(appraisal: Appraisal) -> tuple[str, ...]:
-    """The case statuses the programme's totals include, as the appraisal says (every status
-    where it does not say)."""
-    included = getattr(appraisal.totals, "statuses_included", None)
-    return tuple(included) if included else STATUSES
+    """The case statuses the programme's totals include, as the appraisal says."""
+    return tuple(appraisal.totals.statuses_included)
 
 
 def _case_model(programme: Programme, case_id: str) -> BusinessCase | None:
@@ -48,11 +46,7 @@ def _case_model(programme: Programme, case_id: str) -> BusinessCase | None:
 
 
 def _status(programme: Programme, case: CaseAppraisal) -> str:
-    status = getattr(case, "status", None)
-    if status:
-        return status
-    model = _case_model(programme, case.id)
-    return model.status if model is not None else ""
+    return case.status
 
 
 def _counted_note(counted: Sequence[str]) -> str:
