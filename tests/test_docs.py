@@ -33,6 +33,8 @@ KEY_TUPLES = (
     "BENEFIT_KEYS",
     "REALIGNMENT_KEYS",
     "REDUCES_KEYS",
+    "OPTION_KEYS",
+    "COHORT_KEYS",
 )
 
 # [text](target) but not ![image](...) handled the same way; skip code spans first.

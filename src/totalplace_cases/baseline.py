@@ -124,11 +124,12 @@ def _pounds(pence: int) -> Decimal:
 
 
 def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
-    """Every cashable benefit line of the counted cases, valued by year.
+    """Every cashable benefit line of the counted cases (a case with options: its preferred
+    option's), valued by year.
 
     The values are the lines' gross values (before deadweight, optimism bias and the other
     adjustments, and undiscounted) in real terms at the price base, valued by the same rules as
-    the appraisal.
+    the appraisal; of a partly cashable line, its cashable share.
     """
     # The appraisal's own context and valuation, so that gains and appraisal value alike.
     from .method.appraisal import case_context
@@ -141,10 +142,15 @@ def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
             if case.status not in COUNTED_STATUSES:
                 continue
             context = case_context(programme, case, rules)
-            for index, line in enumerate(case.benefits):
+            options = case.as_options
+            number = options.index(case.preferred_option)
+            chosen = context.for_option(number, options[number])  # the lines to be delivered
+            for index, line in enumerate(chosen.case.benefits):
                 if not line.cashable:
                     continue
-                gains = value_line(context, index, line).gross
+                gains = value_line(chosen, index, line).gross
+                if line.cashable_share != 1:  # a partly cashable line: its cashable share
+                    gains = {year: value * line.cashable_share for year, value in gains.items()}
                 found.append(GainLine(case.id, line.id, line.reduces, dict(sorted(gains.items()))))
     return found
 

@@ -35,7 +35,9 @@ __all__ = [
     "Agency",
     "BenefitLine",
     "BusinessCase",
+    "CaseOption",
     "Category",
+    "Cohort",
     "CostLine",
     "Programme",
     "Realignment",
@@ -186,6 +188,72 @@ def _only_cashable(line: BenefitLine, _attribute: attrs.Attribute, value: Reduce
         )
 
 
+def _cashable(value: object) -> bool | Decimal:
+    """``true``/``false``, or the cashable share of the line's value, a fraction in [0, 1]."""
+    if isinstance(value, bool):
+        return value
+    return parse_fraction(value)
+
+
+def _whole(minimum: int, maximum: int):
+    """A validator: a whole number (not a bool) from ``minimum`` to ``maximum``."""
+
+    def check(_instance: object, attribute: attrs.Attribute, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{attribute.name}: expected a whole number, found {value!r}")
+        if not minimum <= value <= maximum:
+            raise ValueError(
+                f"{attribute.name}: expected a whole number from {minimum} to {maximum}, "
+                f"found {value}"
+            )
+
+    return check
+
+
+def _participants(value: Mapping | None) -> Mapping:
+    counts = _numbers_by_year(value)
+    negative = [str(year) for year, n in counts.items() if n < 0]
+    if negative:
+        raise ValueError(f"participants: expected 0 or more in every year, not in {negative[0]}")
+    return counts
+
+
+#: The longest lag or persistence of a cohort, in years (the longest appraisal period).
+MAX_COHORT_YEARS = 1000
+
+
+@attrs.frozen
+class Cohort:
+    """A benefit line's volumes built from cohorts of participants, as programme offices model
+    them (the Greater Manchester CBA model behind HM Treasury's cost benefit analysis guidance
+    for local partnerships, 2014).
+
+    Each year's ``participants``, times the share who ``engagement`` (engage) and the share of
+    those who ``success`` (succeed), are that year's successes; they count as the line's volume
+    from ``lag`` years later, for ``persistence`` years, the line's ``drop_off`` applied over
+    those years (method §19).
+    """
+
+    participants: YearAmounts = attrs.field(converter=_participants)
+    engagement: Decimal = attrs.field(default=Decimal(1), converter=parse_fraction)
+    success: Decimal = attrs.field(default=Decimal(1), converter=parse_fraction)
+    lag: int = attrs.field(default=0, validator=_whole(0, MAX_COHORT_YEARS))
+    persistence: int = attrs.field(default=1, validator=_whole(1, MAX_COHORT_YEARS))
+
+
+def _cohort(value: Cohort | Mapping | None) -> Cohort | None:
+    if value is None or isinstance(value, Cohort):
+        return value
+    return Cohort(**value)
+
+
+def _volumes_or_cohort(line: BenefitLine, _attribute: attrs.Attribute, value: object) -> None:
+    if value is not None and line.volumes:
+        raise ValueError(
+            f"benefit '{line.id}': give volumes or a cohort, not both (a cohort makes the volumes)"
+        )
+
+
 @attrs.frozen
 class BenefitLine:
     """What one agency (or society) gains, year by year, before and after adjustments.
@@ -203,7 +271,9 @@ class BenefitLine:
     id: str
     agency: str
     value_type: ValueType = attrs.field(validator=v.in_(VALUE_TYPES))
-    cashable: bool = False
+    #: ``True`` (budgets can be released), ``False`` (capacity freed up), or the cashable share
+    #: of the line's value, a fraction: ``Decimal("0.6")`` is 60% cashable, 40% not.
+    cashable: bool | Decimal = attrs.field(default=False, converter=_cashable)
     description: str = ""
     #: A transfer between bodies or people (a benefit payment saved, a public asset's sale
     #: price): it counts for the agency that gains it in the fiscal and budget measures, but is
@@ -236,10 +306,22 @@ class BenefitLine:
     #: The line's own discount schedule, beating the case's: the Green Book's health rate
     #: (``green-book-health``) for benefits valued in health or lives (method §3).
     discount_schedule: str | None = None
+    #: Volumes built from cohorts of participants instead of given by year (:class:`Cohort`).
+    cohort: Cohort | None = attrs.field(
+        default=None, converter=_cohort, validator=_volumes_or_cohort
+    )
 
     @property
     def years(self) -> list[FinancialYear]:
-        return sorted(set(self.amounts) | set(self.volumes))
+        participants = self.cohort.participants if self.cohort is not None else ()
+        return sorted(set(self.amounts) | set(self.volumes) | set(participants))
+
+    @property
+    def cashable_share(self) -> Decimal:
+        """The share of the line's value that is cashable: 1 for ``True``, 0 for ``False``."""
+        if isinstance(self.cashable, bool):
+            return Decimal(1) if self.cashable else Decimal(0)
+        return self.cashable
 
 
 @attrs.frozen
@@ -254,8 +336,30 @@ class Realignment:
 
 
 @attrs.frozen
+class CaseOption:
+    """One option of a business case: its own cost, benefit and realignment lines.
+
+    A case that weighs options names one of them business as usual (which may have lines of its
+    own: what carrying on as now costs and gives) and the one it recommends (method §18).
+    """
+
+    id: str = attrs.field(validator=v.min_len(1))
+    title: str = ""
+    description: str = ""
+    costs: tuple[CostLine, ...] = attrs.field(default=(), converter=tuple)
+    benefits: tuple[BenefitLine, ...] = attrs.field(default=(), converter=tuple)
+    realignments: tuple[Realignment, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
 class BusinessCase:
-    """A proposal to spend better in the place, appraised over ``years`` from ``start``."""
+    """A proposal to spend better in the place, appraised over ``years`` from ``start``.
+
+    A case either gives its lines itself (``costs``, ``benefits``, ``realignments``: the one
+    option, against an implied counterfactual) or weighs ``options``, one of them
+    ``business_as_usual`` and one ``preferred``; its figures are then the preferred option's,
+    incremental to business as usual.
+    """
 
     id: str = attrs.field(validator=v.min_len(1))
     title: str
@@ -274,6 +378,76 @@ class BusinessCase:
     benefits: tuple[BenefitLine, ...] = attrs.field(default=(), converter=tuple)
     realignments: tuple[Realignment, ...] = attrs.field(default=(), converter=tuple)
     source: Path | None = attrs.field(default=None, eq=False)
+    options: tuple[CaseOption, ...] = attrs.field(default=(), converter=tuple)
+    #: The id of the option that is business as usual (with ``options`` only).
+    business_as_usual: str | None = None
+    #: The id of the option the case recommends (with ``options`` only).
+    preferred: str | None = None
+    #: Why the preferred option is recommended when another has a higher NPSV.
+    preferred_reason: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.options:
+            given = [k for k in ("business_as_usual", "preferred", "preferred_reason")
+                     if getattr(self, k) is not None]  # fmt: skip
+            if given:
+                raise ValueError(f"case '{self.id}': {given[0]} applies to a case with options")
+            return
+        if self.costs or self.benefits or self.realignments:
+            raise ValueError(
+                f"case '{self.id}': a case with options gives its lines in each option"
+            )
+        ids = [option.id for option in self.options]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"case '{self.id}': option id '{twice[0]}' is used twice")
+        for key in ("business_as_usual", "preferred"):
+            if getattr(self, key) not in ids:
+                raise ValueError(
+                    f"case '{self.id}': {key} must name one of its options ({', '.join(ids)}), "
+                    f"found {getattr(self, key)!r}"
+                )
+
+    @property
+    def as_options(self) -> tuple[CaseOption, ...]:
+        """The options appraised: the case's own, or (without them) one implied option that
+        holds the case's lines, with the case's id and title."""
+        if self.options:
+            return self.options
+        return (
+            CaseOption(
+                id=self.id,
+                title=self.title,
+                costs=self.costs,
+                benefits=self.benefits,
+                realignments=self.realignments,
+            ),
+        )
+
+    @property
+    def preferred_option(self) -> CaseOption:
+        """The option the case recommends (the implied one for a case without options)."""
+        return next(o for o in self.as_options if not self.options or o.id == self.preferred)
+
+    @property
+    def business_as_usual_option(self) -> CaseOption | None:
+        """The business-as-usual option; None for a case without options."""
+        return next((o for o in self.options if o.id == self.business_as_usual), None)
+
+    def with_lines_of(self, option: CaseOption) -> BusinessCase:
+        """This case with ``option``'s lines as its own, as that option is appraised."""
+        if not self.options:
+            return self
+        return attrs.evolve(
+            self,
+            costs=option.costs,
+            benefits=option.benefits,
+            realignments=option.realignments,
+            options=(),
+            business_as_usual=None,
+            preferred=None,
+            preferred_reason=None,
+        )
 
     @property
     def end(self) -> FinancialYear:

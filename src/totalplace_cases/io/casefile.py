@@ -23,6 +23,7 @@ from ..models import (
     AGENCY_KINDS,
     COST_KINDS,
     FREQUENCIES,
+    MAX_COHORT_YEARS,
     PRICES,
     STATUSES,
     TIMINGS,
@@ -30,6 +31,8 @@ from ..models import (
     Agency,
     BenefitLine,
     BusinessCase,
+    CaseOption,
+    Cohort,
     CostLine,
     Programme,
     Realignment,
@@ -41,6 +44,7 @@ from ..money import parse_fraction, parse_money, parse_number, parse_uplift
 from ..periods import FinancialYear
 from .fields import (
     Fields,
+    describe,
     expect_bool,
     expect_choice,
     expect_date,
@@ -103,7 +107,13 @@ CASE_KEYS = (
     "costs",
     "benefits",
     "realignments",
+    "options",
+    "business_as_usual",
+    "preferred",
+    "preferred_reason",
 )
+#: The fields of one ``[[options]]`` table: an option of the case, with its own lines.
+OPTION_KEYS = ("id", "title", "description", "costs", "benefits", "realignments")
 COST_KEYS = (
     "id",
     "description",
@@ -146,7 +156,10 @@ BENEFIT_KEYS = (
     "reduces",
     "transfer",
     "discount_schedule",
+    "cohort",
 )
+#: The fields of a benefit line's ``cohort = { ... }`` (method §19).
+COHORT_KEYS = ("participants", "engagement", "success", "lag", "persistence")
 REDUCES_KEYS = ("agency", "category", "theme")
 REALIGNMENT_KEYS = ("from", "to", "kind", "amounts", "description")
 _LINE_RE = re.compile(r"at line (\d+)")
@@ -457,21 +470,8 @@ def read_case(
         return category_id
 
     sponsor = check_agency(("sponsor",), data["sponsor"]) if "sponsor" in data else None
-    costs = [
-        _read_cost(f, item, i, period, check_agency)
-        for i, item in enumerate(f.get_tables(data, (), "costs"))
-    ]
-    benefits = [
-        _read_benefit(f, item, i, period, check_agency, check_category)
-        for i, item in enumerate(f.get_tables(data, (), "benefits"))
-    ]
-    _check_unique_ids(f, "cost", costs)
-    _check_unique_ids(f, "benefit", benefits)
-    benefits = [b for b in benefits if b is not None]
-    realignments = [
-        _read_realignment(f, item, i, period, check_agency)
-        for i, item in enumerate(f.get_tables(data, (), "realignments"))
-    ]
+    lines = _read_lines(f, data, (), period, check_agency, check_category)
+    options = _read_options(f, data, period, check_agency, check_category)
     # Read every field before giving up on a bad required one, so all problems are reported.
     fields = {
         "title": f.get(data, (), "title", expect_str),
@@ -483,7 +483,7 @@ def read_case(
         "timing": f.get(data, (), "timing", expect_choice(TIMINGS)),
         "notes": f.get(data, (), "notes", expect_str, default="") or "",
     }
-    if case_id is None or category is None or start is None or years is None:
+    if case_id is None or category is None or start is None or years is None or options is None:
         return None
     return BusinessCase(
         id=case_id,
@@ -492,12 +492,123 @@ def read_case(
         start=start,
         years=years,
         discount_base=case_base,
-        costs=[c for c in costs if c is not None],
-        benefits=benefits,
-        realignments=[r for r in realignments if r is not None],
+        costs=lines[0],
+        benefits=lines[1],
+        realignments=lines[2],
         source=path,
+        **options,
         **{**fields, "title": fields["title"] or case_id},
     )
+
+
+def _read_lines(
+    f: Fields, data: Mapping, prefix: tuple, period, check_agency, check_category
+) -> tuple[list[CostLine], list[BenefitLine], list[Realignment]]:
+    """The ``costs``, ``benefits`` and ``realignments`` of a case, or of one of its options
+    (``prefix`` ``("options", N)``), each problem named under ``prefix``."""
+    costs = [
+        _read_cost(f, item, i, period, check_agency, prefix)
+        for i, item in enumerate(f.get_tables(data, prefix, "costs"))
+    ]
+    benefits = [
+        _read_benefit(f, item, i, period, check_agency, check_category, prefix)
+        for i, item in enumerate(f.get_tables(data, prefix, "benefits"))
+    ]
+    _check_unique_ids(f, "cost", costs, prefix)
+    _check_unique_ids(f, "benefit", benefits, prefix)
+    realignments = [
+        _read_realignment(f, item, i, period, check_agency, prefix)
+        for i, item in enumerate(f.get_tables(data, prefix, "realignments"))
+    ]
+    return (
+        [c for c in costs if c is not None],
+        [b for b in benefits if b is not None],
+        [r for r in realignments if r is not None],
+    )
+
+
+def _read_options(
+    f: Fields, data: Mapping, period, check_agency, check_category
+) -> dict[str, Any] | None:
+    """``[[options]]`` with ``business_as_usual``, ``preferred`` and ``preferred_reason``: the
+    case's fields for them, or None when they cannot be read."""
+    items = f.get_tables(data, (), "options")
+    choices = ("business_as_usual", "preferred", "preferred_reason")
+    if not items:
+        if "options" in data:
+            if isinstance(data["options"], list):
+                f.problem(("options",), "expected one [[options]] table or more, found none")
+            return None
+        for key in choices:
+            if key in data:
+                f.problem((key,), f"{key} applies to a case with [[options]]; this case has none")
+        return {}
+    readable = True
+    for key in ("costs", "benefits", "realignments"):
+        if key in data:
+            f.problem(
+                (key, 0) if isinstance(data[key], list) else (key,),
+                f"a case with [[options]] gives its lines in each option ([[options.{key}]]), "
+                f"not as [[{key}]]: move these lines into the options (into every option, if "
+                "they are common to all)",
+            )
+            readable = False
+    options: list[CaseOption] = []
+    seen: dict[str, int] = {}
+    ids_known = True  # every option's id could be read
+    for index, item in enumerate(items):
+        o = ("options", index)
+        f.check_keys(item, o, OPTION_KEYS)
+        option_id = f.get(item, o, "id", expect_id, required=True)
+        title = f.get(item, o, "title", expect_str)
+        description = f.get(item, o, "description", expect_str, default="") or ""
+        costs, benefits, realignments = _read_lines(
+            f, item, o, period, check_agency, check_category
+        )
+        if option_id is None:
+            readable = ids_known = False
+            continue
+        if option_id in seen:
+            f.problem(
+                (*o, "id"),
+                f'option id "{option_id}" is used twice in this case '
+                f"(also options[{seen[option_id]}])",
+            )
+            readable = False
+            continue
+        seen[option_id] = index
+        options.append(
+            CaseOption(
+                id=option_id,
+                title=title or option_id,
+                description=description,
+                costs=costs,
+                benefits=benefits,
+                realignments=realignments,
+            )
+        )
+    found: dict[str, Any] = {"options": options}
+    for key, meaning in (
+        ("business_as_usual", "the option that is business as usual"),
+        ("preferred", "the option the case recommends"),
+    ):
+        chosen = f.get(data, (), key, expect_id)
+        if key not in data:
+            f.problem(
+                (key,),
+                f'missing required field "{key}": a case with [[options]] names {meaning} '
+                f'(e.g. {key} = "{next(iter(seen), "bau")}")',
+            )
+        elif chosen is not None and chosen not in seen and ids_known:
+            f.problem(
+                (key,),
+                f'no option "{chosen}" in this case; its options are {", ".join(seen)}',
+            )
+        if chosen is None or chosen not in seen:
+            readable = False
+        found[key] = chosen
+    found["preferred_reason"] = f.get(data, (), "preferred_reason", expect_str)
+    return found if readable else None
 
 
 def _unknown_category(category: str, categories: frozenset[str]) -> str:
@@ -524,16 +635,18 @@ def _period(
     return (start, start + (years - 1))
 
 
-def _check_unique_ids(f: Fields, kind: str, lines: list) -> None:
-    """Ids of the cost (or benefit) lines of one case must differ."""
+def _check_unique_ids(f: Fields, kind: str, lines: list, prefix: tuple = ()) -> None:
+    """Ids of the cost (or benefit) lines of one case (or option) must differ."""
     seen: dict[str, int] = {}
+    where = "option" if prefix else "case"
     for index, line in enumerate(lines):
         if line is None or line.id is None:
             continue
         if line.id in seen:
             f.problem(
-                (f"{kind}s", index, "id"),
-                f'{kind} id "{line.id}" is used twice in this case (also {kind}s[{seen[line.id]}])',
+                (*prefix, f"{kind}s", index, "id"),
+                f'{kind} id "{line.id}" is used twice in this {where} '
+                f"(also {kind}s[{seen[line.id]}])",
             )
         seen.setdefault(line.id, index)
 
@@ -548,8 +661,10 @@ def _line_fields(f: Fields, item: Mapping, path: tuple) -> dict[str, Any]:
     }
 
 
-def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> CostLine | None:
-    c = ("costs", index)
+def _read_cost(
+    f: Fields, item: Mapping, index: int, period, check_agency, prefix: tuple = ()
+) -> CostLine | None:
+    c = (*prefix, "costs", index)
     f.check_keys(item, c, COST_KEYS)
     agency = check_agency((*c, "agency"), item["agency"]) if "agency" in item else None
     if "agency" not in item:
@@ -601,16 +716,16 @@ def _read_cost(f: Fields, item: Mapping, index: int, period, check_agency) -> Co
 
 
 def _read_benefit(
-    f: Fields, item: Mapping, index: int, period, check_agency, check_category
+    f: Fields, item: Mapping, index: int, period, check_agency, check_category, prefix: tuple = ()
 ) -> BenefitLine | None:
-    b = ("benefits", index)
+    b = (*prefix, "benefits", index)
     f.check_keys(item, b, BENEFIT_KEYS)
     line_id = f.get(item, b, "id", expect_id, default=f"benefit-{index + 1}")
     agency = check_agency((*b, "agency"), item["agency"]) if "agency" in item else None
     if "agency" not in item:
         f.problem((*b, "agency"), 'missing required field "agency"')
     value_type = f.get(item, b, "value_type", expect_choice(VALUE_TYPES), required=True)
-    cashable = f.get(item, b, "cashable", expect_bool, default=False)
+    cashable = f.get(item, b, "cashable", _cashable, default=False)
     if cashable and value_type in ("economic", "social"):
         f.problem(
             (*b, "cashable"), f"only fiscal benefits can be cashable; this line is {value_type}"
@@ -623,14 +738,25 @@ def _read_benefit(
             f"counts in the fiscal and budget measures, not in NPSV); this line is {value_type}",
         )
     has_amounts, has_volumes = "amounts" in item, "volumes" in item
+    has_cohort = "cohort" in item
     has_unit = [k for k in ("unit_value", "unit_cost") if k in item]
-    if has_amounts and (has_volumes or has_unit):
+    if has_amounts and (has_volumes or has_unit or has_cohort):
         f.problem(
-            b, "give either amounts by year, or volumes with a unit_value or unit_cost, not both"
+            b,
+            "give either amounts by year, or volumes (or a cohort) with a unit_value or "
+            "unit_cost, not both",
         )
-    elif has_unit and not has_volumes:
-        f.problem((*b, has_unit[0]), f'{has_unit[0]} needs "volumes" by year')
-    elif not has_amounts and not has_volumes:
+    elif has_volumes and has_cohort:
+        f.problem(
+            (*b, "cohort"), "give volumes or a cohort, not both: the cohort makes the volumes"
+        )
+    elif has_unit and not (has_volumes or has_cohort):
+        f.problem((*b, has_unit[0]), f'{has_unit[0]} needs "volumes" by year, or a "cohort"')
+    elif has_cohort and not has_unit:
+        f.problem(
+            (*b, "cohort"), 'a cohort gives volumes: value them with "unit_value" or "unit_cost"'
+        )
+    elif not has_amounts and not has_volumes and not has_cohort:
         f.problem(b, 'missing "amounts" (values by year) or "volumes" with "unit_value"')
     if len(has_unit) > 1:
         f.problem((*b, "unit_cost"), "give unit_value or unit_cost, not both")
@@ -641,6 +767,7 @@ def _read_benefit(
         )
     amounts = f.get_by_year(item, b, "amounts", parse_money, period)
     volumes = f.get_by_year(item, b, "volumes", _volume, period)
+    cohort = _read_cohort(f, item, b, period)
     fractions = {
         key: f.get(item, b, key, parse_fraction)
         for key in ("deadweight", "displacement", "attribution", "drop_off", "optimism_bias")
@@ -653,6 +780,8 @@ def _read_benefit(
     if agency_map and "unit_cost" not in item:
         f.problem((*b, "agency_map"), "agency_map applies to a line valued with a unit_cost")
     reduces = _read_reduces(f, item, b, bool(cashable), check_agency, check_category)
+    if has_cohort and cohort is None:
+        return None
     fields = {
         **_line_fields(f, item, b),
         "reduces": reduces,
@@ -671,14 +800,61 @@ def _read_benefit(
         id=line_id,
         agency=agency,
         value_type=value_type,
-        cashable=bool(cashable),
+        cashable=cashable if cashable is not None else False,
         transfer=bool(transfer),
         amounts=amounts,
-        volumes=volumes,
+        volumes={} if has_cohort else volumes,
+        cohort=cohort,
         agency_map=agency_map,
         **fields,
         **fractions,
     )
+
+
+def _cashable(value: Any) -> bool | Decimal:
+    """``true``, ``false``, or the cashable share of the line's value as a fraction."""
+    if isinstance(value, bool):
+        return value
+    try:
+        return parse_fraction(value)
+    except ValueError:
+        raise ValueError(
+            'expected true, false or the cashable share as a fraction ("0.6"), found '
+            f"{describe(value)}"
+        ) from None
+
+
+def _read_cohort(f: Fields, item: Mapping, b: tuple, period) -> Cohort | None:
+    """``cohort = { participants = { ... }, engagement, success, lag, persistence }``."""
+    table = f.get_table(item, b, "cohort")
+    if table is None:
+        return None
+    c = (*b, "cohort")
+    f.check_keys(table, c, COHORT_KEYS)
+    if "participants" not in table:
+        f.problem((*c, "participants"), 'missing required field "participants" (by year)')
+    participants = f.get_by_year(table, c, "participants", _participants, period)
+    one = Decimal(1)
+    found = {
+        "engagement": f.get(table, c, "engagement", parse_fraction, default=one),
+        "success": f.get(table, c, "success", parse_fraction, default=one),
+        "lag": f.get(table, c, "lag", lambda v: expect_int(v, 0, MAX_COHORT_YEARS), default=0),
+        "persistence": f.get(
+            table, c, "persistence", lambda v: expect_int(v, 1, MAX_COHORT_YEARS), default=1
+        ),
+    }
+    if any(value is None for value in found.values()) or not participants:
+        if "participants" in table and not table["participants"]:
+            f.problem((*c, "participants"), "expected participants in one year or more")
+        return None
+    return Cohort(participants=participants, **found)
+
+
+def _participants(value: Any) -> Decimal:
+    count = parse_number(value, "a number of participants")
+    if count < 0:
+        raise ValueError(f"expected a number of participants of 0 or more, found {count}")
+    return count
 
 
 def _read_reduces(
@@ -708,9 +884,9 @@ def _read_reduces(
 
 
 def _read_realignment(
-    f: Fields, item: Mapping, index: int, period, check_agency
+    f: Fields, item: Mapping, index: int, period, check_agency, prefix: tuple = ()
 ) -> Realignment | None:
-    r = ("realignments", index)
+    r = (*prefix, "realignments", index)
     f.check_keys(item, r, REALIGNMENT_KEYS)
     ends = {}
     for key in ("from", "to"):

@@ -70,6 +70,10 @@ class FieldLines:
                 if header.group(1) == "[[":
                     index = counters.get(names, -1) + 1
                     counters[names] = index
+                    # A new [[options]] starts its own [[options.costs]] from index 0.
+                    for inner in [k for k in counters if len(k) > len(names)]:
+                        if inner[: len(names)] == names:
+                            del counters[inner]
                     table = (*self._resolve(names[:-1], counters), names[-1], index)
                 else:
                     table = self._resolve(names, counters)

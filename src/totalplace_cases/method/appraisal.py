@@ -48,7 +48,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "appraise",
+    "appraise_case",
     "appraise_programme",
+    "bcr_exact",
+    "bcr_ratio",
+    "read_case",
     "statuses_counted",
     "vfm_category",
     "vfm_table_problems",
@@ -198,17 +202,31 @@ def post_lines(ledger: Ledger, context: CaseContext) -> list[LineResult]:
 
 
 def appraise_case(context: CaseContext) -> CaseAppraisal:
-    """One case: its lines posted in a ledger, and every figure read out of the ledger.
+    """One case: its lines posted in a ledger, and every figure read out of the ledger; a case
+    with options appraises each option, and reports the preferred one incremental to business
+    as usual (:mod:`.options`).
 
     Call inside the method's decimal context (:func:`.precision.exact`).
     """
     case = context.case
     _check_years(case)
-    shift = case.start - context.discount_base
     factors = case_factors(context)
-    ledger = Ledger(case.years, factors)
-    lines = post_lines(ledger, context)
+    if case.options:
+        from .options import appraise_options
 
+        return appraise_options(context, factors)
+    ledger = Ledger(case.years, factors)
+    return read_case(context, ledger, post_lines(ledger, context))
+
+
+def read_case(
+    context: CaseContext, ledger: Ledger, lines: Iterable[LineResult], **extra: Any
+) -> CaseAppraisal:
+    """Every figure of a case read out of its ``ledger`` (method §8-§10), with the results of
+    its ``lines``; ``extra`` are further fields of the result (a case's options)."""
+    case = context.case
+    factors = ledger.factors
+    shift = case.start - context.discount_base
     by_agency = tuple(_agency_result(a, postings) for a, postings in ledger.by_agency().items())
     pv_costs = sum((a.pv_costs for a in by_agency), ZERO)
     pv_benefits = sum((a.pv_benefits for a in by_agency), ZERO)
@@ -216,8 +234,8 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
     pv_non_cashable = sum((a.pv_fiscal_non_cashable for a in by_agency), ZERO)
     pv_fiscal = pv_cashable + pv_non_cashable
     years = period_years(case.start, case.years)
-    period = Period(years, shift, factors, tuple(ledger.yearly(COST_UNADJUSTED)))
-    bcr = _ratio(pv_benefits, pv_costs)
+    period = Period(years, shift, tuple(factors), tuple(ledger.yearly(COST_UNADJUSTED)))
+    bcr = bcr_ratio(pv_benefits, pv_costs)
     costs_pv = ledger.discounted_yearly(COST)
     payback = _payback(ledger.discounted_yearly(BENEFIT, value_type="fiscal"), costs_pv)
     cashable = ledger.discounted_yearly(BENEFIT, value_type="fiscal", cashable=True)
@@ -256,6 +274,7 @@ def appraise_case(context: CaseContext) -> CaseAppraisal:
         lines=tuple(lines),
         period=period,
         status=case.status,
+        **extra,
     )
 
 
@@ -284,23 +303,34 @@ def _agency_result(agency: str, postings: list[Posting]) -> AgencyResult:
 def _check_years(case: BusinessCase) -> None:
     """Lines built in Python are not checked by the file reader: refuse years out of period."""
     first, last = case.start.start_year, case.start.start_year + case.years - 1
-    kinds = (("cost", case.costs), ("benefit", case.benefits), ("realignment", case.realignments))
-    for kind, lines in kinds:
-        for index, line in enumerate(lines):
-            outside = [
-                y
-                for years in (line.amounts, getattr(line, "volumes", ()))
-                for y in years
-                if not first <= y.start_year <= last
-            ]
-            if outside:
-                outside = sorted(set(outside))
-                raise AppraisalError(
-                    f"{', '.join(map(str, outside))} outside the appraisal period "
-                    f"{case.start} to {case.end}",
-                    case=case.id,
-                    field=f"{kind}s[{index}]",
-                )
+    for index, option in enumerate(case.options or (case,)):
+        prefix = f"options[{index}]." if case.options else ""
+        kinds = (
+            ("cost", option.costs),
+            ("benefit", option.benefits),
+            ("realignment", option.realignments),
+        )
+        for kind, lines in kinds:
+            for number, line in enumerate(lines):
+                cohort = getattr(line, "cohort", None)
+                outside = [
+                    y
+                    for years in (
+                        line.amounts,
+                        getattr(line, "volumes", ()),
+                        cohort.participants if cohort is not None else (),
+                    )
+                    for y in years
+                    if not first <= y.start_year <= last
+                ]
+                if outside:
+                    outside = sorted(set(outside))
+                    raise AppraisalError(
+                        f"{', '.join(map(str, outside))} outside the appraisal period "
+                        f"{case.start} to {case.end}",
+                        case=case.id,
+                        field=f"{prefix}{kind}s[{number}]",
+                    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -310,7 +340,14 @@ def period_years(start: FinancialYear, years: int) -> tuple[FinancialYear, ...]:
 
 
 def bcr_exact(benefits: Decimal, costs: Decimal) -> Decimal | None:
-    return None if costs == 0 else benefits / costs
+    """The benefit-cost ratio, exactly; undefined when the costs are zero or less (an option
+    cheaper than business as usual is compared by its NPSV, method §18)."""
+    return None if costs <= 0 else benefits / costs
+
+
+def bcr_ratio(benefits: Decimal, costs: Decimal) -> float | None:
+    """:func:`bcr_exact` as the float the results report."""
+    return None if costs <= 0 else float(benefits / costs)
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> float | None:
@@ -425,7 +462,7 @@ def _totals(results: tuple[CaseAppraisal, ...], vfm_table) -> Totals:
         pv_costs=pv_costs,
         pv_benefits=pv_benefits,
         npsv=pv_benefits - pv_costs,
-        bcr=_ratio(pv_benefits, pv_costs),
+        bcr=bcr_ratio(pv_benefits, pv_costs),
         fiscal_roi=_ratio(pv_fiscal, pv_costs),
         vfm_category=vfm_category(bcr_exact(pv_benefits, pv_costs), vfm_table),
         pv_transfers=sum((r.pv_transfers for r in results), ZERO),

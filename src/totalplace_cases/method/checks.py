@@ -18,7 +18,8 @@ import attrs
 from ..errors import AppraisalError, InputError, Problem, TotalPlaceError
 from ..models import BusinessCase, Programme
 from ..periods import FinancialYear
-from .appraisal import case_context, case_factors, vfm_table_problems
+from .appraisal import appraise_case, case_context, case_factors, vfm_table_problems
+from .context import CaseContext
 from .conventions import HEALTH_SCHEDULE, Options, health_schedule_warning
 from .ledger import Ledger
 from .lines import post_benefit, post_cost, post_realignment
@@ -102,20 +103,33 @@ def case_problems(
         factors = attempt(lambda: case_factors(context), None)
         if factors is None:
             return problems
-        ledger = Ledger(case.years, factors)
-        for index, cost in enumerate(case.costs):
-            attempt(lambda i=index, c=cost: post_cost(ledger, context, i, c), f"costs[{index}]")
-        for index, benefit in enumerate(case.benefits):
-            attempt(
-                lambda i=index, b=benefit: post_benefit(ledger, context, i, b),
-                f"benefits[{index}]",
-            )
-        for index, moved in enumerate(case.realignments):
-            attempt(
-                lambda i=index, r=moved: post_realignment(ledger, context, i, r),
-                f"realignments[{index}]",
-            )
+        for index, option in enumerate(case.as_options):
+            lines = context.for_option(index, option)
+            _try_lines(attempt, Ledger(case.years, factors), lines)
+        if case.options and not problems:
+            # Every option appraises: whether the preferred one is the best (method §18).
+            warning = attempt(lambda: appraise_case(context).options_warning, None)
+            if warning:
+                problems.append(Problem(warning, field="preferred", severity="warning"))
     return _unique(problems)
+
+
+def _try_lines(attempt: Callable, ledger: Ledger, context: CaseContext) -> None:
+    """Each line of ``context.case`` (an option's lines, in a case with options) through the
+    appraisal's own steps, each problem placed at the line's field."""
+    case, path = context.case, context.path
+    for index, cost in enumerate(case.costs):
+        attempt(lambda i=index, c=cost: post_cost(ledger, context, i, c), f"{path}costs[{index}]")
+    for index, benefit in enumerate(case.benefits):
+        attempt(
+            lambda i=index, b=benefit: post_benefit(ledger, context, i, b),
+            f"{path}benefits[{index}]",
+        )
+    for index, moved in enumerate(case.realignments):
+        attempt(
+            lambda i=index, r=moved: post_realignment(ledger, context, i, r),
+            f"{path}realignments[{index}]",
+        )
 
 
 def _problems(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..errors import TotalPlaceError
-from ..models import BusinessCase, Programme
+from ..models import BusinessCase, CaseOption, Programme
 from ..parameters import ParameterTable
 from ..periods import FinancialYear
 from ..registry import unit_cost_hint
@@ -51,6 +51,11 @@ class CaseContext:
     used_tables: dict[str, ParameterTable] = attrs.field(factory=dict)
     used_unit_costs: dict[str, UnitCost] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
+    #: The option being appraised, in a case with options (``case`` then holds its lines).
+    option: CaseOption | None = None
+    #: Where the lines being appraised are in the case file: ``"options[1]."`` for an
+    #: option's, ``""`` for the case's own; every error names its field under it.
+    path: str = ""
     _deflator: Deflator | None = attrs.field(default=None, init=False, repr=False)
 
     @classmethod
@@ -67,6 +72,27 @@ class CaseContext:
             conventions.schedule,
             conventions.timing,
         )
+
+    def for_option(self, index: int, option: CaseOption) -> CaseContext:
+        """The context of one option of the case (the ``index``-th in its file): the same
+        conventions and look-ups, recording into the same tables, with the option's lines."""
+        other = CaseContext(
+            self.programme,
+            self.case.with_lines_of(option),
+            self.rules,
+            self.price_base,
+            self.input_base,
+            self.discount_base,
+            self.schedule,
+            self.timing,
+            self.used_tables,
+            self.used_unit_costs,
+            self.notes,
+            option=option,
+            path=f"options[{index}]." if self.case.options else "",
+        )
+        other._deflator = self._deflator
+        return other
 
     @property
     def conventions(self) -> Conventions:

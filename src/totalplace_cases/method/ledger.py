@@ -61,6 +61,20 @@ class Posting:
         self.transfer = transfer
         self.factors = factors  # a line with its own schedule (method §3) has its own
 
+    def negated(self) -> Posting:
+        """The same flow with the opposite sign (exactly: its present value's terms are
+        rounded half to even, which is symmetric about zero)."""
+        return Posting(
+            self.kind,
+            self.agency,
+            {k: -value for k, value in self.values.items()},
+            -self.pv,
+            self.value_type,
+            self.cashable,
+            self.transfer,
+            self.factors,
+        )
+
 
 class Ledger:
     """The postings of one case of ``years`` years, discounted with ``factors`` by default."""
@@ -90,6 +104,13 @@ class Ledger:
             Posting(kind, agency, values, pv, value_type, cashable, transfer, factors)
         )
         return pv
+
+    def less(self, other: Ledger) -> Ledger:
+        """A ledger of this one's postings and ``other``'s with the opposite sign: one option's
+        flows less business as usual's, from which its incremental figures are read (§18)."""
+        combined = Ledger(self.years, self.factors)
+        combined.postings = [*self.postings, *(p.negated() for p in other.postings)]
+        return combined
 
     def realign(self, giver: str, taker: str, values: Values) -> Decimal:
         """Budget moved from ``giver`` to ``taker``: what one loses the other gains, exactly."""

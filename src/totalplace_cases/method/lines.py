@@ -28,11 +28,12 @@ from .adjustments import (
     confidence_adjustment,
     optimism_bias_for_types,
 )
+from .cohorts import cohort_successes, cohort_volumes
 from .context import CaseContext
 from .discounting import schedule_from_rules
 from .ledger import BENEFIT, COST, COST_UNADJUSTED, Ledger, present_value
 from .precision import ONE, ZERO
-from .results import LineResult, YearValues
+from .results import CohortResult, LineResult, YearValues
 from .valuation import Valuation, unit_cost_value
 
 __all__ = [
@@ -99,7 +100,7 @@ def _offsets(values: Mapping[FinancialYear, Decimal], first: int) -> dict[int, D
 
 def post_cost(ledger: Ledger, context: CaseContext, index: int, line: CostLine) -> LineResult:
     """A cost line: real terms at the price base, uplifted by its optimism bias."""
-    path = f"costs[{index}]"
+    path = f"{context.path}costs[{index}]"
     first = context.case.start.start_year
     with at(context, _optimism_bias_field(path, line)):
         adjustment = cost_adjustment(context, line)
@@ -119,7 +120,13 @@ def post_cost(ledger: Ledger, context: CaseContext, index: int, line: CostLine) 
         pv_unadjusted,
         {"optimism_bias": adjustment.optimism_bias, "basis": adjustment.basis},
         values=YearValues(context.case.start, adjusted, ledger.years),
+        option=_option_id(context),
     )
+
+
+def _option_id(context: CaseContext) -> str | None:
+    """The option a line belongs to, in a case with options."""
+    return context.option.id if context.path and context.option is not None else None
 
 
 def cost_adjustment(context: CaseContext, line: CostLine) -> CostAdjustment:
@@ -183,10 +190,11 @@ def _project_type_cost(context, line, shares, mitigation, basis) -> CostAdjustme
 
 
 def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: BenefitLine) -> LineResult:
-    """A benefit line: valued, adjusted, split among the agencies that gain, posted per agency."""
-    path = f"benefits[{index}]"
+    """A benefit line: valued, adjusted, split among the agencies that gain, posted per agency
+    (and, for a partly cashable line, into its cashable and non-cashable shares)."""
+    path = f"{context.path}benefits[{index}]"
     first = context.case.start.start_year
-    valuation = value_line(context, index, line)
+    valuation, cohort = _value(context, index, line)
     if line.transfer and line.value_type != "fiscal":
         raise AppraisalError(
             "a transfer moves money between bodies or people, so it is a fiscal line; this "
@@ -202,23 +210,27 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
     with at(context, f"{path}.discount_schedule" if line.discount_schedule else path):
         factors = _factors(context, ledger, schedule)
     gross = _offsets(valuation.gross, first)
-    value = _adjusted(gross, adjustments)
+    # A cohort's volumes already carry its drop-off, cohort by cohort (method §19).
+    value = _adjusted(gross, adjustments, drop_off=cohort is None)
     with at(context, f"{path}.agency_map" if line.agency_map else f"{path}.unit_cost"):
         shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
+    cashable = line.cashable_share
     pv = ZERO
     for agency, part in _split(value, shares).items():
-        pv += ledger.post(
-            BENEFIT,
-            agency,
-            part,
-            value_type=line.value_type,
-            cashable=line.cashable,
-            transfer=line.transfer,
-            factors=factors,
-        )
+        for is_cashable, values in _cashable_parts(part, cashable):
+            pv += ledger.post(
+                BENEFIT,
+                agency,
+                values,
+                value_type=line.value_type,
+                cashable=is_cashable,
+                transfer=line.transfer,
+                factors=factors,
+            )
     sources = dict(adjustments.sources)
     if schedule is not None:
         sources["discount_schedule"] = source
+    partly = not isinstance(line.cashable, bool) and 0 < cashable < 1
     return LineResult(
         "benefit",
         line.id,
@@ -232,25 +244,72 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
             "valuation": valuation.basis,
             **({"split": _share_totals(shares)} if valuation.shares else {}),
             **({"discount_schedule": schedule} if schedule is not None else {}),
+            **({"cashable": cashable} if partly else {}),
         },
         values=YearValues(context.case.start, value, ledger.years),
         transfer=line.transfer,
+        option=_option_id(context),
+        cohort=cohort,
     )
+
+
+def _cashable_parts(
+    values: dict[int, Decimal], share: Decimal
+) -> list[tuple[bool, dict[int, Decimal]]]:
+    """A line's values as its cashable and non-cashable parts (method §6): all one or the other,
+    or ``share`` of each year's value cashable and the exact remainder not."""
+    if share == 1:
+        return [(True, values)]
+    if share == 0:
+        return [(False, values)]
+    cashable = {k: value * share for k, value in values.items()}
+    return [(True, cashable), (False, {k: value - cashable[k] for k, value in values.items()})]
 
 
 def value_line(context: CaseContext, index: int, line: BenefitLine) -> Valuation:
     """A benefit line's gross value by year (before adjustments, undiscounted, real terms at the
     price base) as the appraisal values it, through the valuation rules; any error names the
-    case and the line's field. Call inside :func:`.precision.exact`."""
-    path = f"benefits[{index}]"
+    case and the line's field. A cohort line is valued on the volumes its cohorts give (which
+    carry its drop-off, method §19). Call inside :func:`.precision.exact`."""
+    return _value(context, index, line)[0]
+
+
+def _value(
+    context: CaseContext, index: int, line: BenefitLine
+) -> tuple[Valuation, CohortResult | None]:
+    """:func:`value_line`, and what a cohort line's volumes were built from."""
+    path = f"{context.path}benefits[{index}]"
+    cohort = None
+    if line.cohort is not None:
+        cohort = _cohort(context, path, line)
+        line = attrs.evolve(line, cohort=None, volumes=cohort.volumes)
+    volumes_field = f"{path}.cohort" if cohort is not None else f"{path}.volumes"
     if line.unit_cost is not None:
         with at(context, f"{path}.unit_cost"):
             unit = context.unit_cost(line.unit_cost)
-        with at(context, f"{path}.volumes"):
+        with at(context, volumes_field):
             for year in line.volumes if unit.by_year else ():
                 unit_cost_value(unit, year)  # a series must have a value for every year
     with at(context, f"{path}.unit_cost" if line.unit_cost else _prices_field(path, line)):
-        return _valuation(context, path, line)
+        return _valuation(context, path, line), cohort
+
+
+def _cohort(context: CaseContext, path: str, line: BenefitLine) -> CohortResult:
+    """A cohort line's successes and volumes, with its drop-off (the line's own, or a rule's
+    default) applied cohort by cohort, up to the end of the appraisal period."""
+    cohort = line.cohort
+    with at(context, f"{path}.confidence" if line.confidence is not None else path):
+        drop_off = benefit_adjustments(context, line).drop_off
+    return CohortResult(
+        participants=cohort.participants,
+        successes=cohort_successes(cohort),
+        volumes=cohort_volumes(cohort, drop_off, context.case.end),
+        engagement=cohort.engagement,
+        success=cohort.success,
+        lag=cohort.lag,
+        persistence=cohort.persistence,
+        drop_off=drop_off,
+    )
 
 
 #: The counterfactual fractions: what would have happened anyway, elsewhere, or by others'
@@ -322,10 +381,13 @@ def benefit_adjustments(
     )
 
 
-def _adjusted(gross: Mapping[int, Decimal], adjustments: BenefitAdjustments) -> dict[int, Decimal]:
-    """Apply the benefit chain; drop-off counts from the line's first year with a value."""
+def _adjusted(
+    gross: Mapping[int, Decimal], adjustments: BenefitAdjustments, *, drop_off: bool = True
+) -> dict[int, Decimal]:
+    """Apply the benefit chain; drop-off (unless ``drop_off`` is false: a cohort line's volumes
+    carry their own) counts from the line's first year with a value."""
     factor = adjustments.factor
-    drop_off = adjustments.drop_off
+    drop_off = adjustments.drop_off if drop_off else ZERO
     started = [k for k in sorted(gross) if gross[k] != 0]
     if not drop_off or not started:
         return {k: value * factor for k, value in gross.items()}
@@ -443,7 +505,7 @@ def post_realignment(
 ) -> None:
     """Budget moved between bodies (method §10): in the case's input prices, discounted with the
     case's factors. It changes each body's position and nothing in the case's totals."""
-    with at(context, f"realignments[{index}].amounts"):
+    with at(context, f"{context.path}realignments[{index}].amounts"):
         real = context.real(realignment.amounts, context.input_base)
     moved = _offsets(real, context.case.start.start_year)
     ledger.realign(realignment.from_agency, realignment.to_agency, moved)

@@ -23,8 +23,12 @@ __all__ = [
     "AgencyResult",
     "Appraisal",
     "CaseAppraisal",
+    "CohortFigures",
+    "CohortResult",
     "Flow",
     "LineResult",
+    "OptionFigures",
+    "OptionResult",
     "ParameterUse",
     "Period",
     "ProgrammeSummary",
@@ -147,6 +151,65 @@ class YearValues(Mapping[FinancialYear, Decimal]):
 
 
 @attrs.frozen
+class CohortResult:
+    """What a cohort line's volumes were built from (method §19): the participants by year,
+    their successes, and the volumes those give by year (within the appraisal period)."""
+
+    participants: Mapping[FinancialYear, Decimal]
+    successes: Mapping[FinancialYear, Decimal]
+    volumes: Mapping[FinancialYear, Decimal]
+    engagement: Decimal
+    success: Decimal
+    lag: int
+    persistence: int
+    drop_off: Decimal = Decimal(0)
+
+    @property
+    def participants_total(self) -> Decimal:
+        return sum(self.participants.values(), ZERO)
+
+    @property
+    def engaged_total(self) -> Decimal:
+        """The participants who engage: ``participants × engagement``."""
+        with exact():
+            return self.participants_total * self.engagement
+
+    @property
+    def successes_total(self) -> Decimal:
+        return sum(self.successes.values(), ZERO)
+
+
+@attrs.frozen
+class CohortFigures:
+    """A cohort line's participants and successes, and what its option costs per participant
+    and per success: the option's PV costs (after optimism bias) over each total (method §19).
+    """
+
+    line: str
+    participants: Decimal
+    engaged: Decimal
+    successes: Decimal
+    pv_costs: Decimal
+
+    @property
+    def cost_per_participant(self) -> Decimal | None:
+        """PV costs per participant; None when there are no participants."""
+        return _per(self.pv_costs, self.participants)
+
+    @property
+    def cost_per_success(self) -> Decimal | None:
+        """PV costs per success; None when there are no successes."""
+        return _per(self.pv_costs, self.successes)
+
+
+def _per(amount: Decimal, count: Decimal) -> Decimal | None:
+    if count == 0:
+        return None
+    with exact():
+        return amount / count
+
+
+@attrs.frozen
 class LineResult:
     """One cost or benefit line's present value, the adjustments applied to it, and its values.
 
@@ -166,6 +229,58 @@ class LineResult:
     #: all agencies together. The benefits register's plan. Not part of the JSON contract.
     values: Mapping[FinancialYear, Decimal] = attrs.field(factory=dict, eq=False)
     transfer: bool = False
+    #: The option the line belongs to, in a case with options (None otherwise).
+    option: str | None = None
+    #: True for a business-as-usual line in an option's incremental figures: counted with the
+    #: opposite sign (its ``pv``, ``pv_unadjusted`` and ``values`` are already negated).
+    counterfactual: bool = False
+    #: What a cohort line's volumes were built from (None for other lines).
+    cohort: CohortResult | None = None
+
+
+@attrs.frozen
+class OptionFigures:
+    """An option's headline figures, its own or incremental to business as usual."""
+
+    pv_costs: Decimal
+    pv_benefits: Decimal
+    pv_fiscal: Decimal
+    npsv: Decimal
+    bcr: float | None
+    vfm_category: str | None = None
+
+
+@attrs.frozen
+class OptionResult:
+    """One option of a case: its figures appraised on its own, and incremental to business as
+    usual (its flows less business as usual's, method §18); for a case without options, the
+    one implied option, whose incremental figures are its own."""
+
+    id: str
+    title: str
+    own: OptionFigures
+    incremental: OptionFigures
+    preferred: bool
+    business_as_usual: bool = False
+    description: str = ""
+    #: The option's cohort lines, with its costs per participant and per success.
+    cohorts: tuple[CohortFigures, ...] = ()
+
+    @property
+    def pv_costs(self) -> Decimal:
+        return self.own.pv_costs
+
+    @property
+    def pv_benefits(self) -> Decimal:
+        return self.own.pv_benefits
+
+    @property
+    def npsv(self) -> Decimal:
+        return self.own.npsv
+
+    @property
+    def bcr(self) -> float | None:
+        return self.own.bcr
 
 
 @attrs.frozen
@@ -212,6 +327,34 @@ class CaseAppraisal:
     #: Transfers: in the fiscal figures, payback and budget measures; not in ``pv_benefits``,
     #: ``npsv``, ``bcr`` or the value-for-money category.
     pv_transfers: Decimal = Decimal(0)
+    #: A case with options: each option's result, in the case file's order (see ``options``).
+    option_results: tuple[OptionResult, ...] = ()
+    #: Why the preferred option may not be the one to choose: set when another option has a
+    #: higher NPSV and the case gives no ``preferred_reason`` (method §18).
+    options_warning: str | None = None
+
+    @property
+    def options(self) -> tuple[OptionResult, ...]:
+        """Every option of the case, in file order; for a case without options, the one
+        implied option (the case's own lines, against an implied counterfactual)."""
+        if self.option_results:
+            return self.option_results
+        figures = OptionFigures(
+            self.pv_costs, self.pv_benefits, self.pv_fiscal, self.npsv, self.bcr,
+            self.vfm_category,
+        )  # fmt: skip
+        cohorts = cohort_figures(self.lines, self.pv_costs)
+        return (OptionResult(self.id, self.title, figures, figures, True, cohorts=cohorts),)
+
+    @property
+    def preferred_option(self) -> OptionResult:
+        return next(option for option in self.options if option.preferred)
+
+    @property
+    def cohorts(self) -> tuple[CohortFigures, ...]:
+        """The preferred option's cohort lines: participants, successes, and the option's own
+        PV costs per participant and per success."""
+        return self.preferred_option.cohorts
 
     @npsv.default
     def _npsv(self) -> Decimal:
@@ -259,6 +402,21 @@ class CaseAppraisal:
             )
             for k in range(n)
         )
+
+
+def cohort_figures(lines, pv_costs: Decimal) -> tuple[CohortFigures, ...]:
+    """The cohort figures of ``lines`` (one option's, not counterfactual) at ``pv_costs``."""
+    return tuple(
+        CohortFigures(
+            line.id,
+            line.cohort.participants_total,
+            line.cohort.engaged_total,
+            line.cohort.successes_total,
+            pv_costs,
+        )
+        for line in lines
+        if line.cohort is not None and not line.counterfactual
+    )
 
 
 @attrs.frozen

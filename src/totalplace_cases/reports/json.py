@@ -23,7 +23,13 @@ from typing import Any
 
 import attrs
 
-from ..method.results import Appraisal, CaseAppraisal
+from ..method.results import (
+    Appraisal,
+    CaseAppraisal,
+    LineResult,
+    OptionFigures,
+    OptionResult,
+)
 from ..money import money_str
 from ..periods import FinancialYear
 from ..plugin import EvidenceTable
@@ -114,19 +120,74 @@ def _case(case: CaseAppraisal) -> dict[str, Any]:
             }
             for flow in case.flows
         ],
-        "lines": [
-            {
-                "kind": line.kind,
-                "id": line.id,
-                "agency": line.agency,
-                "value_type": line.value_type,
-                "pv": money(line.pv),
-                "pv_unadjusted": money(line.pv_unadjusted),
-                "adjustments": {k: _adjustment(v) for k, v in line.adjustments.items()},
-                "transfer": line.transfer,
-            }
-            for line in case.lines
-        ],
+        "lines": [_line(line, case) for line in case.lines],
+        "options": [_option(option) for option in case.options],
+    }
+
+
+def _line(line: LineResult, case: CaseAppraisal) -> dict[str, Any]:
+    """One line; in a case with options, the option it belongs to (and whether it is business
+    as usual's, counted against the option); a cohort line's cohort."""
+    data: dict[str, Any] = {
+        "kind": line.kind,
+        "id": line.id,
+        "agency": line.agency,
+        "value_type": line.value_type,
+        "pv": money(line.pv),
+        "pv_unadjusted": money(line.pv_unadjusted),
+        "adjustments": {k: _adjustment(v) for k, v in line.adjustments.items()},
+        "transfer": line.transfer,
+    }
+    if line.option is not None:
+        data["option"] = line.option
+        data["counterfactual"] = line.counterfactual
+    if line.cohort is not None:
+        data["cohort"] = _cohort(line, case)
+    return data
+
+
+def _by_year(values: Mapping[FinancialYear, Decimal]) -> dict[str, str]:
+    return {str(year): exact(value) for year, value in values.items()}
+
+
+def _cohort(line: LineResult, case: CaseAppraisal) -> dict[str, Any]:
+    """A cohort line's participants, successes and volumes by year (exact numbers as text),
+    its rates, and its option's PV costs per participant and per success."""
+    cohort = line.cohort
+    option = next((o for o in case.options if o.id == (line.option or case.id)), None)
+    figures = next((c for c in option.cohorts if c.line == line.id), None) if option else None
+    return {
+        "participants": _by_year(cohort.participants),
+        "engagement": number(cohort.engagement),
+        "success": number(cohort.success),
+        "lag": cohort.lag,
+        "persistence": cohort.persistence,
+        "successes": _by_year(cohort.successes),
+        "volumes": _by_year(cohort.volumes),
+        "participants_total": exact(cohort.participants_total),
+        "successes_total": exact(cohort.successes_total),
+        "cost_per_participant": money(figures.cost_per_participant) if figures else None,
+        "cost_per_success": money(figures.cost_per_success) if figures else None,
+    }
+
+
+def _figures(figures: OptionFigures) -> dict[str, Any]:
+    return {
+        "pv_costs": money(figures.pv_costs),
+        "pv_benefits": money(figures.pv_benefits),
+        "npsv": money(figures.npsv),
+        "bcr": figures.bcr,
+    }
+
+
+def _option(option: OptionResult) -> dict[str, Any]:
+    """One option: its own figures, incremental to business as usual, and whether preferred."""
+    return {
+        "id": option.id,
+        "title": option.title,
+        **_figures(option.own),
+        "incremental": _figures(option.incremental),
+        "preferred": option.preferred,
     }
 
 

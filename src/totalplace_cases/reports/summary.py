@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ..method.results import Appraisal, CaseAppraisal
 from ..money import format_gbp
+from .options import cohorts_table, column_alignment, options_table
 from .tables import render_rows
 
 __all__ = ["case_table", "counted_note", "payback_text", "render_text", "totals_table"]
@@ -104,7 +105,14 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         fmt=fmt,
         colalign=("left", "right"),
     )
-    return f"{head}\n\n{figures}\n\n{agencies}"
+    extra = [t for t in (options_table(case), cohorts_table(case)) if t is not None]
+    tables = "".join(
+        f"\n\n{t.title}\n\n"
+        + render_rows(t.rows, t.headers, fmt, colalign=column_alignment(t))
+        + (f"\n\n{t.notes}" if t.notes else "")
+        for t in extra
+    )
+    return f"{head}\n\n{figures}\n\n{agencies}{tables}"
 
 
 def _summary_row(c: CaseAppraisal) -> list[str]:

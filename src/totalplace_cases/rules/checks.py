@@ -39,16 +39,18 @@ def totalplace_validate_case(case, programme, rules):
         problems.append(
             Problem(message, file=programme.source, field="settings.schedule", severity="warning")
         )
-    for index, line in enumerate(case.benefits):
-        if line.transfer and line.deadweight:
-            problems.append(
-                Problem(
-                    f"a transfer line with a deadweight of {line.deadweight}: a transfer (a sale "
-                    "price, a benefit payment saved) is not an outcome that would have happened "
-                    "anyway, so it normally takes none. It reduces only the fiscal figures "
-                    "here; keep it if the payment itself would have been made anyway",
-                    field=f"benefits[{index}].deadweight",
-                    severity="warning",
+    for number, option in enumerate(case.as_options):
+        prefix = f"options[{number}]." if case.options else ""
+        for index, line in enumerate(option.benefits):
+            if line.transfer and line.deadweight:
+                problems.append(
+                    Problem(
+                        f"a transfer line with a deadweight of {line.deadweight}: a transfer (a "
+                        "sale price, a benefit payment saved) is not an outcome that would have "
+                        "happened anyway, so it normally takes none. It reduces only the fiscal "
+                        "figures here; keep it if the payment itself would have been made anyway",
+                        field=f"{prefix}benefits[{index}].deadweight",
+                        severity="warning",
+                    )
                 )
-            )
     return problems

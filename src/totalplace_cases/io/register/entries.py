@@ -55,7 +55,10 @@ def refs_of(programme: Programme, baselines: Iterable[Baseline]) -> dict[str, Ca
     """Every case entries may be recorded for: from its latest baseline, else its case file."""
     refs = {
         case.id: CaseRefs(
-            case.id, case.start, case.years, {b.id: b.frequency for b in case.benefits}
+            case.id,
+            case.start,
+            case.years,
+            {b.id: b.frequency for b in case.preferred_option.benefits},
         )
         for case in programme.cases
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -29,6 +29,7 @@ from ...method.realisation import (
     plan_by_period,
     totals,
 )
+from ...method.results import CaseAppraisal
 from ...models import BusinessCase, Programme, Tolerances
 from ...periods import PeriodError
 from ...plugins import Rules
@@ -130,13 +131,13 @@ def baseline_case(
         if value is not None and (not value.strip() or not value.isprintable()):
             raise TotalPlaceError(f"{field}: expected a line of printable text, found {value!r}")
     result = appraise_programme(attrs.evolve(programme, cases=(case,)), rules).cases[0]
-    values = {line.id: line.values for line in result.lines if line.kind == "benefit"}
+    values = _planned_values(result)
     lines = tuple(
         BaselineLine(
             benefit=line.id,
             agency=line.agency,
             value_type=line.value_type,
-            cashable=line.cashable,
+            cashable=bool(line.cashable),
             frequency=line.frequency,
             plan=tuple(
                 plan_by_period(values.get(line.id, {}), case.period, line.frequency).items()
@@ -148,7 +149,7 @@ def baseline_case(
             baseline_date=line.baseline_date.isoformat() if line.baseline_date else None,
             baseline_source=line.baseline_source,
         )
-        for line in case.benefits
+        for line in case.preferred_option.benefits
     )
     return Baseline(
         case=case.id,
@@ -399,7 +400,7 @@ def _plans_from_cases(
     result = appraise_programme(attrs.evolve(programme, cases=cases), rules)
     plans: dict[str, list[LinePlan]] = {}
     for case, appraised in zip(cases, result.cases, strict=True):
-        values = {line.id: line.values for line in appraised.lines if line.kind == "benefit"}
+        values = _planned_values(appraised)
         plans[case.id] = [
             LinePlan(
                 case=case.id,
@@ -407,16 +408,26 @@ def _plans_from_cases(
                 agency=line.agency,
                 group=case.category,
                 value_type=line.value_type,
-                cashable=line.cashable,
+                cashable=bool(line.cashable),
                 frequency=line.frequency,
                 plan=plan_by_period(values.get(line.id, {}), case.period, line.frequency),
                 tolerances=programme.tolerances,
                 owner=line.owner,
                 measure=line.measure,
             )
-            for line in case.benefits
+            for line in case.preferred_option.benefits
         ]
     return plans
+
+
+def _planned_values(result: CaseAppraisal) -> dict[str, Mapping]:
+    """The values by year of the benefit lines a case will deliver: its own, or its preferred
+    option's (not business as usual's, counted against it in the case's figures)."""
+    return {
+        line.id: line.values
+        for line in result.lines
+        if line.kind == "benefit" and not line.counterfactual
+    }
 
 
 def _plans_from_baselines(history: Sequence[Baseline]) -> list[LinePlan]:
