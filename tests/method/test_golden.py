@@ -16,16 +16,20 @@ deflator extended by a projection.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 import totalplace_cases as tp
 from totalplace_cases.plugins import load_rules
 from totalplace_cases.registry import UnitCost
 from totalplace_cases.reports.formats import render_json
+from totalplace_cases.reports.json import dumps
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 KENT = Path(__file__).resolve().parents[2] / "cases" / "kent"
@@ -231,3 +235,32 @@ def test_the_synthetic_programme_covers_what_kent_does_not():
     assert any(case.realignments for case in programme.cases)
     assert max(case.end for case in programme.cases) > tp.FinancialYear(2023)  # projection
     assert max(case.end - programme.discount_base for case in programme.cases) > 30  # 3.0% band
+
+
+#: The reference files as they stood before cases gained ``options`` (issue 15), at commit
+#: 8de29ce: the SHA-256 of each file's bytes.
+BEFORE_OPTIONS = {
+    "kent.json": "d435b5676d7e0db36688f71625186c5a8dea0dfe2a117bf9fb8a96a7abb80ea2",
+    "synthetic.json": "bb084d9c7406275fd60ffd472254ea6eabdf4b92f60a78654241b42918821e10",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_OPTIONS))
+def test_cases_without_options_give_the_prior_json_plus_their_one_option(name):
+    # Every case of these programmes has no [[options]]: it gained one key, ``options``, holding
+    # its one implied option, whose own and incremental figures are the case's. Taking that key
+    # away gives the reference file as it was, byte for byte: no other key or value moved.
+    data = json.loads((GOLDEN / name).read_text(encoding="utf-8"))
+    for case in data["cases"]:
+        figures = {key: case[key] for key in ("pv_costs", "pv_benefits", "npsv", "bcr")}
+        assert case.pop("options") == [
+            {
+                "id": case["id"],
+                "title": case["title"],
+                **figures,
+                "incremental": figures,
+                "preferred": True,
+            }
+        ]
+    before = dumps(data).encode("utf-8")
+    assert hashlib.sha256(before).hexdigest() == BEFORE_OPTIONS[name]
