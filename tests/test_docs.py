@@ -127,7 +127,11 @@ def _json_keys(result: dict) -> dict[str, set[str]]:
     assert cases, "the Kent programme has no cases"
     by_agency = [row for case in cases for row in case["by_agency"]]
     flows = [flow for case in cases for flow in case["flows"]]
-    assert by_agency and flows
+    options = [option for case in cases for option in case["options"]]
+    lines = [line for case in cases for line in case["lines"]]
+    cohorts = [line["cohort"] for line in lines if "cohort" in line]
+    # Kent has a case with options and a cohort line, so every key of both is here.
+    assert by_agency and flows and len(options) > len(cases) and cohorts
     return {
         "top level": set(result),
         "programme": set(result["programme"]),
@@ -135,11 +139,25 @@ def _json_keys(result: dict) -> dict[str, set[str]]:
         "by_agency": {key for row in by_agency for key in row},
         "flows": {key for flow in flows for key in flow},
         "totals": set(result["totals"]),
+        "options": {key for o in options for key in (*o, *o["incremental"])},
+        "lines": {key for line in lines for key in line},
+        "cohort": {key for cohort in cohorts for key in cohort},
     }
 
 
 @pytest.mark.parametrize(
-    "level", ["top level", "programme", "case", "by_agency", "flows", "totals"]
+    "level",
+    [
+        "top level",
+        "programme",
+        "case",
+        "by_agency",
+        "flows",
+        "totals",
+        "options",
+        "lines",
+        "cohort",
+    ],
 )
 def test_every_json_field_is_documented(kent_result, level):
     documented = _backticked(METHOD_DOC.read_text(encoding="utf-8"))

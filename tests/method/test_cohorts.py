@@ -196,3 +196,21 @@ def test_a_cohort_in_python_is_checked():
             id="b", agency="a", value_type="fiscal", unit_value="1",
             volumes={"2010-11": 1}, cohort=Cohort(participants={"2010-11": 1}),
         )  # fmt: skip
+
+
+def test_kent_s_margate_families_are_a_cohort(kent_dir):
+    # The figures of docs/method.md, section 19.
+    case = tp.appraise(tp.load(kent_dir)).case("kent-margate-task-force")
+    (figures,) = case.cohorts
+    assert (figures.line, figures.participants, figures.engaged, figures.successes) == (
+        "family-wellbeing",
+        380,
+        304,
+        152,
+    )
+    assert money_str(figures.cost_per_participant) == "22316.05"
+    assert money_str(figures.cost_per_success) == "55790.13"
+    (line,) = [line for line in case.lines if line.id == "family-wellbeing"]
+    # 24 successes from 2010-11's 60 families count from 2011-12; the later cohorts join them.
+    assert line.cohort.volumes[Y(2011)] == 24
+    assert line.cohort.volumes[Y(2012)] == Decimal("24") * Decimal("0.8") + 32

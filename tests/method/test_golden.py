@@ -238,9 +238,10 @@ def test_the_synthetic_programme_covers_what_kent_does_not():
 
 
 #: The reference files as they stood before cases gained ``options`` (issue 15), at commit
-#: 8de29ce: the SHA-256 of each file's bytes.
+#: 8de29ce: the SHA-256 of each file's bytes. (Kent's was checked the same way when the key was
+#: added; since then two of its cases use options and a cohort, so only the synthetic
+#: programme, none of whose cases has options, is still the file it was.)
 BEFORE_OPTIONS = {
-    "kent.json": "d435b5676d7e0db36688f71625186c5a8dea0dfe2a117bf9fb8a96a7abb80ea2",
     "synthetic.json": "bb084d9c7406275fd60ffd472254ea6eabdf4b92f60a78654241b42918821e10",
 }
 

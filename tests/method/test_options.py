@@ -323,3 +323,30 @@ def test_a_case_with_options_built_in_python_is_checked():
         tp.BusinessCase(
             **common, options=[option], business_as_usual="only", preferred="only", costs=[cost]
         )
+
+
+# -- Kent -----------------------------------------------------------------------------------------
+
+
+def test_kent_s_coastal_defences_weigh_three_options(kent_dir):
+    # The figures of docs/method.md, section 18.
+    result = tp.appraise(tp.load(kent_dir))
+    case = result.case("kent-coastal-defences")
+    options = {o.id: o for o in case.options}
+    assert list(options) == ["bau", "separate-schemes", "one-programme"]
+    assert options["bau"].business_as_usual and options["one-programme"].preferred
+    figures = {
+        key: (money_str(o.own.npsv), money_str(o.incremental.npsv)) for key, o in options.items()
+    }
+    assert figures == {
+        "bau": ("17104602.23", "0.00"),
+        "separate-schemes": ("40951317.12", "23846714.89"),
+        "one-programme": ("61257967.71", "44153365.48"),
+    }
+    assert [o.id for o in ranked(case.options)] == ["one-programme", "separate-schemes", "bau"]
+    assert case.options_warning is None  # the preferred option has the highest NPSV
+    assert money_str(case.pv_costs) == "45162896.28" and case.vfm_category == "medium"
+    # The one programme's early works keep the Kent plugin's default optimism bias.
+    (hythe,) = [line for line in case.lines if line.id == "hythe-early-works"]
+    assert hythe.option == "one-programme" and "rule: kent" in hythe.adjustments["basis"]
+    assert money_str(result.totals.npsv) == "28438403.62"  # docs/method.md, section 11
