@@ -219,6 +219,24 @@ def test_new_case_in_a_new_programme_validates_with_it(invoke, tmp_path, categor
     assert {c.id for c in tp.load(folder).cases} >= {"second-case"}
 
 
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_new_case_with_options_weighs_them_against_business_as_usual(invoke, tmp_path, category):
+    folder = tmp_path / "programme"
+    assert invoke("init", folder).exit_code == 0
+    out = folder / "choice.toml"
+    result = invoke("new-case", "--category", category, "--options", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert invoke("validate", folder).exit_code == 0
+    case = next(c for c in tp.load(folder).cases if c.id == "choice")
+    assert case.category == category
+    assert [o.id for o in case.options] == ["bau", "joint-team", "key-worker"]
+    assert (case.business_as_usual, case.preferred) == ("bau", "joint-team")
+    appraised = invoke("appraise", folder)
+    assert appraised.exit_code == 0, appraised.stderr
+    assert "choice: options compared" in appraised.stdout
+    assert "choice: cohorts" in appraised.stdout
+
+
 def test_new_case_takes_an_id(invoke, tmp_path):
     out = tmp_path / "file-name.toml"
     assert (

@@ -308,15 +308,24 @@ def init(session: Session, directory: Path) -> None:
     help="The case file to create (it must not exist).",
 )
 @click.option("--id", "case_id", help="The new case's id (default: the file name).")
+@click.option(
+    "--options",
+    "with_options",
+    is_flag=True,
+    help="Start a case that weighs options: business as usual and two options.",
+)
 @common_options
-def new_case(session: Session, category: str, out: Path, case_id: str | None) -> None:
-    """Write a new business case file for CATEGORY from a template."""
+def new_case(
+    session: Session, category: str, out: Path, case_id: str | None, with_options: bool
+) -> None:
+    """Write a new business case file for CATEGORY from a template (with --options, one that
+    compares options against business as usual)."""
     rules = session.rules(out.parent if (out.parent / "programme.toml").exists() else None)
     known = rules.registry.keys("category")
     if category not in known:
         raise TotalPlaceError(f'unknown category "{category}"; known: {", ".join(known)}')
     folder = bundled("templates", "case")
-    template = folder / f"{category}.toml"
+    template = folder / ("options.toml" if with_options else f"{category}.toml")
     if not template.exists():
         template = folder / "community.toml"
     if out.exists():
