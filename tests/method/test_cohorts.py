@@ -103,7 +103,7 @@ def test_the_case_shows_participants_successes_and_costs_per_head(write_case, ca
     assert money_str(case.pv_costs) == "4000.00"
     assert money_str(figures.cost_per_participant) == "26.67"  # 4,000 / 150
     assert money_str(figures.cost_per_success) == "66.67"  # 4,000 / 60
-    assert cohorts_table(case).rows == (("families", "150", "120", "60", "£26.67", "£66.67"),)
+    assert cohorts_table(case).rows == (("families", 150, 120, 60, "£26.67", "£66.67"),)
     (line,) = [line for line in to_dict(result)["cases"][0]["lines"] if "cohort" in line]
     assert line["cohort"] == {
         "participants": {"2010-11": "100", "2011-12": "50"},

@@ -186,10 +186,11 @@ def test_options_are_ranked_by_incremental_npsv_then_bcr(appraised):
     assert [o.id for o in ranked(case.options)] == ["outreach", "hub", "bau"]
     table = options_table(case)
     assert [row[:2] for row in table.rows] == [
-        ("1", "Outreach workers (outreach)"),
-        ("2", "A shared hub (hub)"),
-        ("3", "Business as usual (bau)"),
+        (1, "Outreach workers (outreach)"),
+        (2, "A shared hub (hub)"),
+        (3, "Business as usual (bau)"),
     ]
+    assert [row[9] for row in table.rows] == [Decimal("6.55"), Decimal("28.41"), None]
     assert table.rows[1][-1] == "preferred" and table.rows[2][-1] == "business as usual"
 
 

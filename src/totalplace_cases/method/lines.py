@@ -250,6 +250,7 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
         transfer=line.transfer,
         option=_option_id(context),
         cohort=cohort,
+        cashable=cashable,
     )
 
 

@@ -236,6 +236,9 @@ class LineResult:
     counterfactual: bool = False
     #: What a cohort line's volumes were built from (None for other lines).
     cohort: CohortResult | None = None
+    #: The share of a benefit line's values that is cashable: 1 for ``cashable = true``, 0 for
+    #: false (and for costs), the fraction of a partly cashable line (method §6).
+    cashable: Decimal = Decimal(0)
 
 
 @attrs.frozen

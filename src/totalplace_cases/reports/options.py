@@ -7,7 +7,7 @@ every output (the terminal and Markdown tables here, an evidence pack) shows the
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..method.options import ranked
 from ..method.results import CaseAppraisal
@@ -46,8 +46,11 @@ def column_alignment(table: EvidenceTable) -> tuple[str, ...]:
     return ("left",) * left + ("right",) * right + ("left",) * (table.headers[-1] == "Role")
 
 
-def _ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+def _ratio(value: float | None) -> Decimal | None:
+    """A ratio to two places, exactly as shown; None (shown "n/a") when undefined."""
+    if value is None:
+        return None
+    return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def options_table(case: CaseAppraisal) -> EvidenceTable | None:
@@ -70,7 +73,7 @@ def options_table(case: CaseAppraisal) -> EvidenceTable | None:
         ]
         rows.append(
             (
-                str(rank),
+                rank,
                 label,
                 format_gbp(own.pv_costs),
                 format_gbp(own.pv_benefits),
@@ -92,10 +95,10 @@ def options_table(case: CaseAppraisal) -> EvidenceTable | None:
     return EvidenceTable(f"{case.id}: options compared", OPTION_HEADERS, rows, notes)
 
 
-def _count(value: Decimal) -> str:
+def _count(value: Decimal) -> Decimal:
     """A number of people, as exact as it is, without trailing zeros after the point."""
-    text = f"{value:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = f"{value:f}"
+    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 def cohorts_table(case: CaseAppraisal) -> EvidenceTable | None:
@@ -109,8 +112,8 @@ def cohorts_table(case: CaseAppraisal) -> EvidenceTable | None:
             _count(c.participants),
             _count(c.engaged),
             _count(c.successes),
-            "n/a" if c.cost_per_participant is None else format_gbp(c.cost_per_participant),
-            "n/a" if c.cost_per_success is None else format_gbp(c.cost_per_success),
+            None if c.cost_per_participant is None else format_gbp(c.cost_per_participant),
+            None if c.cost_per_success is None else format_gbp(c.cost_per_success),
         )
         for c in case.cohorts
     ]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from ..method.results import Appraisal, CaseAppraisal
 from ..plugin import EvidenceTable
 from .names import Names
+from .options import cohorts_table, options_table
 from .pack.cells import clean, format_cell, format_money
 from .pack.sections import plugin_table
 from .summary import counted_note, payback_text
@@ -173,7 +174,10 @@ def case_detail(case: CaseAppraisal, names: Names, units: str, width: int) -> st
         textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False)
         for line in head.splitlines()
     )
-    return f"{head}\n\n{figure_table}\n\n{agency_table}"
+    # A case with options: its options compared; a case with cohort lines: its cohorts.
+    extra = [options_table(case), cohorts_table(case)]
+    tables = "".join(f"\n\n{evidence_text(t, units, width)}" for t in extra if t is not None)
+    return f"{head}\n\n{figure_table}\n\n{agency_table}{tables}"
 
 
 def evidence_text(table: EvidenceTable, units: str, width: int) -> str:

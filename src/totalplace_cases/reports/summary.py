@@ -108,7 +108,12 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
     extra = [t for t in (options_table(case), cohorts_table(case)) if t is not None]
     tables = "".join(
         f"\n\n{t.title}\n\n"
-        + render_rows(t.rows, t.headers, fmt, colalign=column_alignment(t))
+        + render_rows(
+            [["n/a" if cell is None else cell for cell in row] for row in t.rows],
+            t.headers,
+            fmt,
+            colalign=column_alignment(t),
+        )
         + (f"\n\n{t.notes}" if t.notes else "")
         for t in extra
     )

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from ...method.precision import exact
 from ...method.results import Appraisal, CaseAppraisal
 from ...models import STATUSES, BusinessCase, Programme
 from ...periods import FinancialYear
@@ -209,16 +210,21 @@ def gains_section(
         model = _case_model(programme, case.id)
         if model is None or _status(programme, case) not in counted:
             continue
-        cashable = {line.id: line.cashable for line in model.benefits}
         for line in case.lines:
             if line.kind != "benefit" or line.value_type != "fiscal":
                 continue
-            slot = 0 if cashable.get(line.id, False) else 1
-            for year, value in line.values.items():
-                by_year[year][slot] += value
-            total = sum(line.values.values(), ZERO)
-            for agency, part in _shares(line.agency, line.adjustments.get("split"), total):
-                by_agency[(case.category, agency)][slot] += part
+            # Each value split as the appraisal split it: its cashable share, the rest not
+            # (a business-as-usual line of a case with options counts against it, negated).
+            with exact():
+                for year, value in line.values.items():
+                    cash = value * line.cashable
+                    by_year[year][0] += cash
+                    by_year[year][1] += value - cash
+                total = sum(line.values.values(), ZERO)
+                for agency, part in _shares(line.agency, line.adjustments.get("split"), total):
+                    cash = part * line.cashable
+                    by_agency[(case.category, agency)][0] += cash
+                    by_agency[(case.category, agency)][1] += part - cash
     year_rows = [
         Row(str(year), (str(year), cash, non, cash + non))
         for year, (cash, non) in sorted(by_year.items())
