@@ -316,7 +316,7 @@ def test_validate_names_the_option_line_appraise_would_stop_on(write_case):
 
 def test_a_case_with_options_built_in_python_is_checked():
     cost = tp.CostLine(agency="a", kind="revenue", amounts={"2010-11": "1"})
-    option = tp.models.CaseOption(id="only", costs=[cost])
+    option = tp.CaseOption(id="only", costs=[cost])
     common = {"id": "c", "title": "c", "category": "community", "start": "2010-11", "years": 1}
     with pytest.raises(ValueError, match="preferred must name one of its options"):
         tp.BusinessCase(**common, options=[option], business_as_usual="only", preferred="x")
