@@ -57,8 +57,8 @@ def appraise_options(context: CaseContext, factors: Sequence[Decimal]) -> CaseAp
             OptionResult(
                 id=option.id,
                 title=option.title or option.id,
-                own=_figures(own),
-                incremental=_figures(incremental),
+                own=OptionFigures.of(own),
+                incremental=OptionFigures.of(incremental),
                 preferred=option.id == case.preferred,
                 business_as_usual=option is bau[0],
                 description=option.description,
@@ -71,17 +71,6 @@ def appraise_options(context: CaseContext, factors: Sequence[Decimal]) -> CaseAp
         preferred,
         option_results=results,
         options_warning=preferred_warning(results, case.preferred_reason),
-    )
-
-
-def _figures(result: CaseAppraisal) -> OptionFigures:
-    return OptionFigures(
-        pv_costs=result.pv_costs,
-        pv_benefits=result.pv_benefits,
-        pv_fiscal=result.pv_fiscal,
-        npsv=result.npsv,
-        bcr=result.bcr,
-        vfm_category=result.vfm_category,
     )
 
 

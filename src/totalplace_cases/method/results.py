@@ -252,6 +252,18 @@ class OptionFigures:
     bcr: float | None
     vfm_category: str | None = None
 
+    @classmethod
+    def of(cls, result: CaseAppraisal) -> OptionFigures:
+        """The headline figures of an appraisal."""
+        return cls(
+            result.pv_costs,
+            result.pv_benefits,
+            result.pv_fiscal,
+            result.npsv,
+            result.bcr,
+            result.vfm_category,
+        )
+
 
 @attrs.frozen
 class OptionResult:
@@ -342,10 +354,7 @@ class CaseAppraisal:
         implied option (the case's own lines, against an implied counterfactual)."""
         if self.option_results:
             return self.option_results
-        figures = OptionFigures(
-            self.pv_costs, self.pv_benefits, self.pv_fiscal, self.npsv, self.bcr,
-            self.vfm_category,
-        )  # fmt: skip
+        figures = OptionFigures.of(self)
         cohorts = cohort_figures(self.lines, self.pv_costs)
         return (OptionResult(self.id, self.title, figures, figures, True, cohorts=cohorts),)
 
