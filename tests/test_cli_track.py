@@ -276,3 +276,26 @@ def test_appraise_does_not_load_the_database_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_a_case_with_options_tracks_its_preferred_option_s_benefits(track, kent_copy):
+    # Kent's coastal defences weigh three options; the register plans the one it recommends,
+    # at that option's own values (not business as usual's, counted against it in the case's
+    # figures). Its actuals name those lines.
+    coastal = "kent-coastal-defences"
+    result = track("baseline", coastal, "--approved-by", "Kent Public Service Board")
+    assert result.exit_code == 0, result.output
+    recorded = track(
+        "record", coastal, "damages-avoided-thanet", "2014-15", "1000", "--evidence", "x"
+    )
+    assert recorded.exit_code == 0, recorded.output
+    refused = track(
+        "record", coastal, "damages-avoided-patching", "2014-15", "1", "--evidence", "x"
+    )
+    assert refused.exit_code == 2  # business as usual's line is not one the case delivers
+    rows = {row["benefit"]: row for row in status_json(track)["benefits"] if row["case"] == coastal}
+    case = tp.load(kent_copy).case(coastal)
+    assert set(rows) == {line.id for line in case.preferred_option.benefits}
+    planned = plan_of(kent_copy, coastal, "damages-avoided-thanet", [tp.FinancialYear(2014)])
+    assert planned == Decimal("1125000")  # £1.5m × (1 - 0.25, confidence grade 5)
+    assert rows["damages-avoided-thanet"]["plan_total"] != "0.00"
