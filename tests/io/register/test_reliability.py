@@ -7,17 +7,20 @@ from __future__ import annotations
 import csv
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import attrs
 import sqlalchemy as sa
 
 from totalplace_cases.io.register.location import parse_location
-from totalplace_cases.io.register.store import NewEntry, now_text, open_register
+from totalplace_cases.io.register.store import WRITE_LOCK, NewEntry, now_text, open_register
 
 PROGRAMME = """\
 [programme]
@@ -199,3 +202,74 @@ def test_status_as_at_a_past_moment_is_unchanged_by_later_corrections(register_u
         ("b1", 0, "no-data"),
     ]
     assert [(s.line.benefit, s.actual_to_date) for s in now.lines] == [("b0", 50000), ("b1", 1)]
+
+
+# -- writers wait for each other: the same contention as above, made deterministic -------------
+#
+# Another writer holds the register's write lock for HOLD seconds; what this process asks for
+# must wait for it and then succeed, never fail with "database is locked". Each test also shows
+# that it really waited (it cannot have finished before the other writer let go).
+
+HOLD = 0.5
+
+
+@contextmanager
+def another_writer(location):
+    """Another connection holding the register's write lock until HOLD seconds have passed:
+    SQLite's RESERVED lock (``BEGIN IMMEDIATE``), or the PostgreSQL advisory lock."""
+    if location.engine == "sqlite":
+        blocker = sqlite3.connect(location.path, isolation_level=None, check_same_thread=False)
+        blocker.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(HOLD, blocker.execute, ["COMMIT"])
+    else:
+        engine = sa.create_engine(location.sqlalchemy_url)
+        blocker = engine.connect()
+        transaction = blocker.begin()
+        blocker.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        release = threading.Timer(HOLD, transaction.commit)
+    start = time.monotonic()
+    release.start()
+    try:
+        yield start
+    finally:
+        release.join()
+        blocker.close()
+        if location.engine != "sqlite":
+            engine.dispose()
+
+
+def test_a_correction_reads_then_writes_and_waits_for_another_writer(location):
+    # A correction first reads (does the entry it supersedes exist, is it already corrected?)
+    # and then writes. Were the transaction begun deferred, SQLite would refuse the upgrade from
+    # reading to writing at once ("database is locked"), whatever the busy timeout.
+    with open_register(location, create=True) as register:
+        first = register.add_entry(NewEntry("big", "b0", "2010-11", "actual", 1, "e", "s", "r"))
+        with another_writer(location) as start:
+            corrected = register.add_entry(
+                NewEntry("big", "b0", "2010-11", "actual", 2, "e", "s", "r", first, "typo")
+            )
+            waited = time.monotonic() - start
+        assert [(e.id, e.supersedes) for e in register.entries()] == [
+            (first, None),
+            (corrected, first),
+        ]
+    assert waited >= HOLD
+
+
+def test_switching_a_register_to_the_write_ahead_log_waits_for_another_writer(tmp_path):
+    # A register not yet in WAL mode (a new one is not, for a moment, before its creator
+    # switches it; nor is one copied by a tool that leaves it in rollback-journal mode) is
+    # switched when a writer opens it. The switch reads the file's
+    # header, then rewrites it: SQLite refuses it at once, busy timeout or not, while another
+    # writer holds the lock; the register waits instead.
+    location = parse_location("register.db", tmp_path)
+    with open_register(location, create=True) as register:
+        register.add_entry(NewEntry("big", "b0", "2010-11", "actual", 1, "e", "s", "r"))
+    with closing(sqlite3.connect(location.path)) as raw:
+        assert raw.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    with another_writer(location) as start, open_register(location, create=True) as register:
+        waited = time.monotonic() - start
+        assert register.count() == 1
+    with closing(sqlite3.connect(location.path)) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert waited >= HOLD

@@ -14,6 +14,7 @@ one must be upgraded explicitly (``totalplace track upgrade``).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -313,11 +314,36 @@ class Register:
         return str(version)
 
     def _use_wal(self) -> None:
-        """SQLite's write-ahead log: readers never block the writer, and the writer not them."""
+        """SQLite's write-ahead log: readers never block the writer, and the writer not them.
+
+        Switching a register to it (a new one, made by whichever writer got there first) reads
+        the file's header and then rewrites it, and SQLite refuses that upgrade from reading to
+        writing at once while another writer holds the lock, without waiting for the busy
+        timeout. So the switch itself waits, up to the same timeout, for the others to finish.
+        A register already in WAL mode is left as it is, with no lock taken.
+        """
         assert self.engine is not None
         raw = self.engine.raw_connection()
         try:
-            raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
+            connection = raw.driver_connection
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+            pause = 0.001
+            while True:
+                try:
+                    connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc):
+                        raise RegisterError(
+                            f"the register {self.location} cannot be used: {exc}"
+                        ) from exc
+                    if time.monotonic() >= deadline:
+                        raise RegisterError(
+                            f"the register {self.location} stayed locked by another writer for "
+                            f"{BUSY_TIMEOUT_MS // 1000} seconds; try again when it has finished"
+                        ) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
         finally:
             raw.close()
 
@@ -592,6 +618,13 @@ class Register:
             query = query.where(table.c.recorded_at <= as_at)
         with self.reading() as connection:
             return [CertifiedReturn(**row) for row in connection.execute(query).mappings()]
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    """Whether SQLite refused because another connection holds a lock (SQLITE_BUSY, any
+    extended code), rather than for a reason waiting cannot cure."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _entry_row(entry: NewEntry, recorded_at: str) -> dict[str, Any]:
