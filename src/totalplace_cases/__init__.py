@@ -8,6 +8,7 @@ The public API::
     result = tp.appraise(programme)            # Green Book appraisal of every case
     tp.discount_factor(10)                     # 0.7089188...
     tp.to_dict(result)                         # the JSON contract (docs/method.md, section 13)
+    result.to_dict()                           # the same, for code written before tp.to_dict
     tp.count("cases/kent").total               # the count of public spend: Decimal pounds
     tp.gains("cases/kent")                     # the cases' cashable gains against the count
 
@@ -23,6 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .baseline import count, gains
 from .errors import AppraisalError, InputError, PluginError, Problem, TotalPlaceError
 from .method import Appraisal, CaseAppraisal, discount_factor
+from .method import results as _results
 from .models import (
     Agency,
     BenefitLine,
@@ -41,6 +43,10 @@ from .periods import FinancialYear, Quarter, parse_quarter, parse_year, year_of
 from .pipeline import appraise, load
 from .pluginmarker import hookimpl
 from .reports.json import to_dict
+
+# Appraisal.to_dict() is tp.to_dict(appraisal); the arithmetic imports no reports, so the writer
+# is handed to it here.
+_results.set_json_writer(to_dict)
 
 try:
     __version__ = version("totalplace-cases")

@@ -78,4 +78,20 @@ def test_render_json_is_to_dict_with_the_evidence_tables(appraisal):
 
 def test_to_dict_lives_in_the_reports_not_in_the_method():
     assert tp.to_dict is to_dict
-    assert not hasattr(results.Appraisal, "to_dict")
+    assert to_dict.__module__ == "totalplace_cases.reports.json"
+
+
+@pytest.mark.parametrize("which", ["small", "kent"])
+def test_an_appraisals_own_to_dict_is_exactly_tp_to_dict(appraisal, kent_dir, which):
+    # appraise(...).to_dict(), the form docs/method.md gave before tp.to_dict, still works and
+    # gives the same object, to the byte once written.
+    result = appraisal if which == "small" else tp.appraise(tp.load(kent_dir))
+    assert result.to_dict() == tp.to_dict(result)
+    assert dumps(result.to_dict()) == dumps(tp.to_dict(result))
+
+
+def test_an_appraisals_to_dict_only_hands_over_to_the_reports_writer(appraisal, monkeypatch):
+    # The method does not import the reports (tests/test_import_graph.py): importing the package
+    # hands the writer in, and the method calls whatever it was given, adding nothing.
+    monkeypatch.setattr(results, "_json_writer", lambda a: {"written for": a})
+    assert appraisal.to_dict() == {"written for": appraisal}

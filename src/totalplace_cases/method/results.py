@@ -4,11 +4,15 @@ Amounts are exact :class:`~decimal.Decimal` values; ratios are floats; ``None`` 
 that is undefined (a BCR with no costs, a payback never reached). Rounding to the penny happens
 only when a result is shown or exported (the reports; the JSON contract of ``docs/method.md`` is
 written by :mod:`totalplace_cases.reports.json`, whose field names these match).
+
+:meth:`Appraisal.to_dict` is that same JSON, kept on the result for code written against earlier
+releases. The arithmetic writes no reports, so it does not import the writer: the package hands it
+in when ``totalplace_cases`` is imported (:func:`set_json_writer`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +38,20 @@ __all__ = [
     "ProgrammeSummary",
     "Totals",
     "YearValues",
+    "set_json_writer",
 ]
+
+#: What :meth:`Appraisal.to_dict` calls: :func:`totalplace_cases.reports.json.to_dict`, once the
+#: package is imported (which importing this module always does first).
+_json_writer: Callable[[Appraisal], dict[str, Any]] | None = None
+
+
+def set_json_writer(writer: Callable[[Appraisal], dict[str, Any]]) -> None:
+    """Install the function that writes an appraisal as the JSON contract, for
+    :meth:`Appraisal.to_dict`. ``totalplace_cases/__init__.py`` installs
+    :func:`totalplace_cases.reports.json.to_dict`; nothing else needs to call this."""
+    global _json_writer
+    _json_writer = writer
 
 
 @attrs.frozen
@@ -486,3 +503,14 @@ class Appraisal:
             if case.id == case_id:
                 return case
         raise KeyError(case_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The appraisal as the JSON contract's object (docs/method.md, section 13), without
+        ``evidence_tables``: exactly ``totalplace_cases.to_dict(appraisal)``, which writes it.
+
+        Kept for code written as ``totalplace_cases.appraise(...).to_dict()`` before the JSON
+        moved to :mod:`totalplace_cases.reports.json`.
+        """
+        # Set whenever an appraisal can exist: importing this module imports the package first.
+        assert _json_writer is not None, "totalplace_cases sets the JSON writer at import"
+        return _json_writer(self)
