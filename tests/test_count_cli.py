@@ -134,6 +134,25 @@ def test_strict_refuses_a_file_with_bad_rows_and_reports_no_total(invoke, bad_pr
     assert "150.25" not in result.output and "Control totals" not in result.output
 
 
+def test_strict_refuses_gains_against_a_count_with_bad_rows(invoke, bad_programme):
+    assert invoke("gains", bad_programme).stdout.startswith("Cashable gains")  # without: shown
+    result = invoke("gains", bad_programme, "--strict")
+    assert result.exit_code == 2
+    assert f"{bad_programme / 'spend.csv'}:3: amount: missing" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["count", "gains"])
+def test_strict_help_says_it_makes_bad_spend_rows_fatal_where_it_does(invoke, command):
+    # On count and gains --strict refuses bad spend rows as well as broken plugins (above);
+    # elsewhere it is about plugins only, and the help says so.
+    shown = " ".join(invoke(command, "--help").output.split())
+    assert "fails to load or any spend row is rejected" in shown
+    elsewhere = " ".join(invoke("validate", "--help").output.split())
+    assert "Stop if any plugin fails to load" in elsewhere
+    assert "spend row" not in elsewhere
+
+
 def test_a_lone_spend_file_and_csv_output_that_no_spreadsheet_runs(invoke, tmp_path):
     path = tmp_path / "alone.csv"
     path.write_text(

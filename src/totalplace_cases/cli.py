@@ -64,7 +64,14 @@ class Session:
         return rules
 
 
-def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+#: What ``--strict`` does on every command; a command that makes more problems fatal says so in
+#: its own help (``common_options(command, strict_help=...)``).
+STRICT_HELP = "Stop if any plugin fails to load (instead of skipping it with a warning)."
+
+
+def common_options(
+    command: Callable[..., Any], *, strict_help: str = STRICT_HELP
+) -> Callable[..., Any]:
     """``--plugin``, ``--strict`` and ``--debug`` on every command, and clean error exits."""
 
     @click.option(
@@ -74,7 +81,7 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(exists=True, path_type=str),
         help="Load a local plugin file or folder (may be repeated).",
     )
-    @click.option("--strict", is_flag=True, help="Stop if any plugin fails to load.")
+    @click.option("--strict", is_flag=True, help=strict_help)
     @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
     @functools.wraps(command)
     def wrapper(

@@ -66,11 +66,15 @@ def _refuse_bad_rows(count: Count) -> None:
         )
 
 
+#: ``--strict`` on ``count`` and ``gains``: a bad spend row is fatal too, not only a plugin.
+STRICT_HELP = "Stop, reporting nothing, if any plugin fails to load or any spend row is rejected."
+
+
 def _options(year_help: str, format_help: str) -> Callable[[Callable], Callable]:
     """PATH, ``--year`` and ``--format``, shared by ``count`` and ``gains``."""
 
     def decorate(command: Callable) -> Callable:
-        command = common_options(command)
+        command = common_options(command, strict_help=STRICT_HELP)
         command = click.option(
             "--format",
             "fmt",
