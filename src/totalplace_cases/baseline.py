@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import InputError, PluginError, Problem
 from .io.spend import Classifier, FileTally, SpendCheck, SpendLine, tally_spend_file
 from .method.count import Count, FileControl, build_count
-from .method.gains import COUNTED_STATUSES, GainLine, Gains, gains_against
+from .method.gains import GAINS_STATUSES, GainLine, Gains, gains_against
 from .models import Programme
 from .periods import FinancialYear
 from .plugins import Rules
@@ -124,8 +124,8 @@ def _pounds(pence: int) -> Decimal:
 
 
 def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
-    """Every cashable benefit line of the counted cases (a case with options: its preferred
-    option's), valued by year.
+    """Every cashable benefit line of the cases approved or later (``GAINS_STATUSES``; a case
+    with options: its preferred option's), valued by year.
 
     The values are the lines' gross values (before deadweight, optimism bias and the other
     adjustments, and undiscounted) in real terms at the price base, valued by the same rules as
@@ -139,7 +139,7 @@ def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
     found = []
     with exact():
         for case in programme.cases:
-            if case.status not in COUNTED_STATUSES:
+            if case.status not in GAINS_STATUSES:
                 continue
             context = case_context(programme, case, rules)
             options = case.as_options

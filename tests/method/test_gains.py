@@ -7,7 +7,8 @@ from decimal import Decimal
 from totalplace_cases import BenefitLine, BusinessCase, Programme, Reduces
 from totalplace_cases.baseline import gain_lines
 from totalplace_cases.method.count import build_count
-from totalplace_cases.method.gains import GainLine, gains_against
+from totalplace_cases.method.gains import GAINS_STATUSES, GainLine, gains_against
+from totalplace_cases.models import COUNTED_STATUSES
 from totalplace_cases.periods import FinancialYear
 from totalplace_cases.plugins import load_rules
 
@@ -80,6 +81,9 @@ def test_only_cashable_lines_of_approved_and_later_cases_count():
     found = gain_lines(programme, load_rules(entry_points=False))
     assert [(g.case, g.line) for g in found] == [
         ("approved", "cash"), ("in-delivery", "cash"), ("closed", "cash")]  # fmt: skip
+    assert tuple(g.case for g in found) == GAINS_STATUSES
+    # Narrower than the statuses the appraisal's totals count, which take in a proposed case.
+    assert "proposed" in COUNTED_STATUSES and "proposed" not in GAINS_STATUSES
     # The gross value as the line gives it: deadweight is an appraisal adjustment, not applied.
     assert found[0].gains == {Y(2011): Decimal("1000")}
     assert found[0].reduces == Reduces(agency="kcc")

@@ -1,13 +1,12 @@
-"""Efficiency gains against the baseline: what the counted cases save, set beside the spend.
+"""Efficiency gains against the baseline: what the cases in delivery save, set beside the spend.
 
-Each cashable benefit line of a counted case (status ``approved``, ``in-delivery`` or
-``closed``) that names the spend it ``reduces`` (any of agency, category and theme) is set
-against that part of the count. Lines that reduce the same spend form one row: its baseline
-(the count's total of the matching lines in the baseline year), the gains by year, and the
-largest year's gains as a share of the baseline. A row whose gains exceed its baseline in any
+Each cashable benefit line of a case approved or later (status ``approved``, ``in-delivery`` or
+``closed``: :data:`GAINS_STATUSES`) that names the spend it ``reduces`` (any of agency, category
+and theme) is set against that part of the count. Lines that reduce the same spend form one row:
+its baseline (the count's total of the matching lines in the baseline year), the gains by year, and
+the largest year's gains as a share of the baseline. A row whose gains exceed its baseline in any
 year is flagged: a case cannot save more than is spent. Cashable lines that name nothing they
-reduce (a capital receipt, say) are gathered as ``unassigned``; the programme total includes
-them.
+reduce (a capital receipt, say) are gathered as ``unassigned``; the programme total includes them.
 """
 
 from __future__ import annotations
@@ -21,10 +20,13 @@ from ..models import Reduces
 from ..periods import FinancialYear
 from .count import ZERO, Count, share
 
-__all__ = ["COUNTED_STATUSES", "GainLine", "GainRow", "Gains", "gains_against"]
+__all__ = ["GAINS_STATUSES", "GainLine", "GainRow", "Gains", "gains_against"]
 
-#: The case statuses whose gains are counted: approved and later.
-COUNTED_STATUSES: tuple[str, ...] = ("approved", "in-delivery", "closed")
+#: The case statuses whose gains are set against the baseline: approved and later. Narrower
+#: than :data:`totalplace_cases.models.COUNTED_STATUSES`, the statuses the appraisal's totals
+#: count (every one but rejected and withdrawn): a proposed case is appraised, but saves nothing
+#: yet.
+GAINS_STATUSES: tuple[str, ...] = ("approved", "in-delivery", "closed")
 
 
 @attrs.frozen
