@@ -119,6 +119,39 @@ def test_every_count_and_gains_json_field_is_documented(tmp_path):
     assert not missing, f"count/gains JSON fields not documented in docs/case-files.md: {missing}"
 
 
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("cuts", "SCENARIO_KEYS"),
+    ],
+)
+def test_every_scenario_field_is_documented(module, name):
+    import importlib
+
+    keys = getattr(importlib.import_module(f"totalplace_cases.io.{module}"), name)
+    documented = _backticked(CASE_FILES_DOC.read_text(encoding="utf-8"))
+    assert keys
+    missing = [key for key in keys if key not in documented]
+    assert not missing, f"fields of {name} not written as `name` in docs/case-files.md: {missing}"
+
+
+def test_every_scenario_and_affordability_json_field_is_documented():
+    from totalplace_cases.reports.cuts import affordability_dict, scenario_dict
+    from totalplace_cases.scenarios import beside_cases
+
+    programme = tp.load(KENT)
+    rules = tp.plugins.rules_for(programme.plugins)
+    results = tp.scenarios(programme, rules=rules)
+    afford = tp.affordability(programme, rules=rules)
+    beside = beside_cases(programme, rules, results, afford)
+    keys = {"scenarios"} | _keys(affordability_dict(afford))
+    for result in results:
+        keys |= _keys(scenario_dict(result, beside[result.name]))
+    text = CASE_FILES_DOC.read_text(encoding="utf-8")
+    missing = sorted(k for k in keys if not re.search(rf"[`{{, \"]{k}[`}},\"]", text))
+    assert not missing, f"scenario/affordability JSON fields not in docs/case-files.md: {missing}"
+
+
 # --- (b) every JSON field is documented --------------------------------------------------------
 
 

@@ -360,9 +360,12 @@ cli.add_command(gains)
 
 def _register_commands() -> None:
     """Commands that live in their own modules (they import this one for the shared options)."""
+    from .cli_cuts import affordability, scenario
     from .cli_evidence import evidence
 
     cli.add_command(evidence)
+    cli.add_command(scenario)
+    cli.add_command(affordability)
 
 
 _register_commands()

@@ -12,6 +12,7 @@ reading in :mod:`totalplace_cases.io`.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,7 @@ __all__ = [
     "AGENCY_KINDS",
     "COST_KINDS",
     "COUNTED_STATUSES",
+    "CUT_DIMENSIONS",
     "FREQUENCIES",
     "STATUSES",
     "VALUE_TYPES",
@@ -39,7 +41,9 @@ __all__ = [
     "Category",
     "Cohort",
     "CostLine",
+    "CutScenario",
     "Programme",
+    "Protect",
     "Realignment",
     "Reduces",
     "Settings",
@@ -519,6 +523,131 @@ class SpendLine:
     line: int = 0
 
 
+# -- cuts scenarios on the count ---------------------------------------------------------------
+
+#: What a scenario may protect from its cut: spend of a category, of an agency, or of a theme.
+CUT_DIMENSIONS: tuple[str, ...] = ("category", "agency", "theme")
+_SCALES = {"k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
+_SCALED = re.compile(r"^(£?)([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|bn)$", re.IGNORECASE)
+_RATE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%$")
+
+
+@attrs.frozen
+class Protect:
+    """Spend a cuts scenario leaves untouched: every line of the count whose ``dimension``
+    (``category``, ``agency`` or ``theme``) is ``value``. Written ``"theme=health"``."""
+
+    dimension: str = attrs.field(validator=v.in_(CUT_DIMENSIONS))
+    value: str = attrs.field(validator=v.min_len(1))
+
+    @classmethod
+    def parse(cls, text: object) -> Protect:
+        """``"agency=dwp"`` -> ``Protect("agency", "dwp")``; ValueError saying what is wrong."""
+        if not isinstance(text, str):
+            raise ValueError(
+                f'expected text like "theme=health", found {type(text).__name__} {text!r}'
+            )
+        dimension, equals, value = text.partition("=")
+        dimension, value = dimension.strip(), value.strip()
+        if not equals or dimension not in CUT_DIMENSIONS or not value:
+            raise ValueError(
+                f'expected {" or ".join(d + "=ID" for d in CUT_DIMENSIONS)} (e.g. "theme=health"), '
+                f'found "{text}"'
+            )
+        return cls(dimension, value)
+
+    def matches(self, line: object) -> bool:
+        """Whether a line of the count (anything with the dimension as attribute) is protected."""
+        return getattr(line, self.dimension) == self.value
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.value}"
+
+
+def parse_cut(value: object) -> tuple[Decimal | None, Decimal | None]:
+    """A scenario's cut: ``(amount, None)`` for money a year (``"£700m"``, ``"1.2bn"``,
+    ``"250k"``, ``"700,000,000"``, an integer), or ``(None, rate)`` for a share of the baseline
+    (``"8.5%"`` is 0.085). ValueError saying what was expected."""
+    expected = 'expected an amount a year ("£700m", "700000000") or a percentage ("8.5%")'
+    if isinstance(value, str):
+        text = value.strip()
+        rate = _RATE.match(text)
+        if rate:
+            fraction = Decimal(rate.group(1)) / 100
+            if not 0 < fraction <= 1:
+                raise ValueError(f"expected a percentage above 0% and at most 100%, found {text}")
+            return None, fraction
+        scaled = _SCALED.match(text)
+        if scaled:
+            number = parse_money(scaled.group(2))
+            amount = number * _SCALES[scaled.group(3).lower()]
+        else:
+            try:
+                amount = parse_money(text)
+            except ValueError:
+                raise ValueError(f'{expected}, found "{value}"') from None
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        raise ValueError(f'{expected}, found the float {value!r}: quote it ("{value!r}")')
+    else:
+        raise ValueError(f"{expected}, found {type(value).__name__} {value!r}")
+    if amount <= 0:
+        raise ValueError(f"expected a cut of more than £0, found {value}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"expected a cut in whole pence, found {value}")
+    return amount, None
+
+
+def _protects(value: object) -> tuple[Protect, ...]:
+    return tuple(p if isinstance(p, Protect) else Protect.parse(p) for p in value or ())
+
+
+def _positive_money(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    amount = parse_money(value)
+    if amount <= 0:
+        raise ValueError(f"expected an amount of more than £0, found {amount}")
+    return amount
+
+
+@attrs.frozen
+class CutScenario:
+    """A cut in public spending, shared across the unprotected spend of the count.
+
+    The cut is ``cut`` pounds a year, or ``cut_rate`` (a fraction) of the baseline year's whole
+    count, reached over ``over`` years from ``start`` (default: the year after the baseline).
+    Spend that any ``protect`` matches is untouched, so the rest bears more. With ``jobs_cost``
+    (the cost of one job), the cut is also shown as a number of jobs.
+    """
+
+    name: str = attrs.field(validator=v.min_len(1))
+    cut: Decimal | None = attrs.field(default=None, converter=_optional(parse_money))
+    cut_rate: Decimal | None = attrs.field(default=None, converter=_optional(parse_fraction))
+    over: int = attrs.field(default=1, validator=[v.instance_of(int), v.ge(1), v.le(50)])
+    protect: tuple[Protect, ...] = attrs.field(default=(), converter=_protects)
+    jobs_cost: Decimal | None = attrs.field(default=None, converter=_positive_money)
+    start: FinancialYear | None = attrs.field(default=None, converter=_year)
+    description: str = ""
+    #: The count's year to cut (default: the count's last).
+    year: FinancialYear | None = attrs.field(default=None, converter=_year)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.cut is None) == (self.cut_rate is None):
+            raise ValueError(f"scenario '{self.name}': give the cut as an amount or as a rate")
+        if self.cut is not None and self.cut <= 0:
+            raise ValueError(f"scenario '{self.name}': expected a cut of more than £0")
+        if self.cut_rate is not None and self.cut_rate <= 0:
+            raise ValueError(f"scenario '{self.name}': expected a cut rate above 0")
+
+    @classmethod
+    def of(cls, name: str, cut: object, **fields: object) -> CutScenario:
+        """A scenario with its cut written as text (see :func:`parse_cut`)."""
+        amount, rate = parse_cut(cut)
+        return cls(name, cut=amount, cut_rate=rate, **fields)
+
+
 @attrs.frozen
 class Programme:
     """A place's programme: its agencies, its business cases and its settings.
@@ -546,6 +675,8 @@ class Programme:
     tolerances: Tolerances = attrs.field(factory=Tolerances)
     #: What validation found worth a look that does not stop the appraisal.
     warnings: tuple[Problem, ...] = attrs.field(default=(), converter=tuple, eq=False)
+    #: Cuts scenarios on the count (``[[scenarios]]``), shown side by side.
+    scenarios: tuple[CutScenario, ...] = attrs.field(default=(), converter=tuple)
 
     def agency(self, agency_id: str) -> Agency | None:
         for agency in self.agencies:

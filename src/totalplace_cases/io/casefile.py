@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..money import parse_fraction, parse_money, parse_number, parse_uplift
 from ..periods import FinancialYear
+from .cuts import read_cut_scenarios
 from .fields import (
     Fields,
     describe,
@@ -62,7 +63,7 @@ __all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_pr
 PROGRAMME_FILE = "programme.toml"
 MAX_YEARS = 1000
 
-PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances", "evidence")
+PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances", "evidence", "scenarios")
 #: The keys of [evidence] in programme.toml: how the evidence pack is made.
 EVIDENCE_KEYS = ("templates",)
 PROGRAMME_TABLE_KEYS = (
@@ -321,6 +322,7 @@ def read_programme(
         source=path,
         register=f.get(head, p, "register", _register_location),
         tolerances=tolerances,
+        scenarios=read_cut_scenarios(f, data),
     )
     return programme, seen
 
