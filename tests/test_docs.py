@@ -123,9 +123,15 @@ def test_every_count_and_gains_json_field_is_documented(tmp_path):
     ("module", "name"),
     [
         ("cuts", "SCENARIO_KEYS"),
+        ("fivecase", "FIVE_CASE_KEYS"),
+        ("fivecase", "STRATEGIC_KEYS"),
+        ("fivecase", "IMPACT_KEYS"),
+        ("fivecase", "RISK_KEYS"),
+        ("fivecase", "READINESS_KEYS"),
+        ("fivecase", "READINESS_SCORE_KEYS"),
     ],
 )
-def test_every_scenario_field_is_documented(module, name):
+def test_every_scenario_and_five_case_field_is_documented(module, name):
     import importlib
 
     keys = getattr(importlib.import_module(f"totalplace_cases.io.{module}"), name)

@@ -28,10 +28,15 @@ from .periods import FinancialYear, parse_year
 
 __all__ = [
     "AGENCY_KINDS",
+    "AIMS",
     "COST_KINDS",
     "COUNTED_STATUSES",
     "CUT_DIMENSIONS",
     "FREQUENCIES",
+    "IMPACT_DIRECTIONS",
+    "READINESS_DIMENSIONS",
+    "RISK_LEVELS",
+    "SIGNIFICANCES",
     "STATUSES",
     "VALUE_TYPES",
     "Agency",
@@ -42,12 +47,17 @@ __all__ = [
     "Cohort",
     "CostLine",
     "CutScenario",
+    "Impact",
     "Programme",
     "Protect",
+    "Readiness",
+    "ReadinessScore",
     "Realignment",
     "Reduces",
+    "Risk",
     "Settings",
     "SpendLine",
+    "StrategicCase",
     "Theme",
     "Tolerances",
 ]
@@ -339,6 +349,110 @@ class Realignment:
     description: str = ""
 
 
+# -- the rest of the five-case model: strategic case, impacts, risks, readiness -------------
+
+#: Kent's three aims for Total Place: "simpler for the customer, better for the user and
+#: cheaper for the taxpayer". A strategic case says which of them it serves.
+AIMS: tuple[str, ...] = (
+    "simpler-for-the-customer",
+    "better-for-the-user",
+    "cheaper-for-the-taxpayer",
+)
+#: Which way a non-monetised impact goes.
+IMPACT_DIRECTIONS: tuple[str, ...] = ("positive", "negative")
+#: How much a non-monetised impact matters.
+SIGNIFICANCES: tuple[str, ...] = ("low", "medium", "high")
+#: The five-point scale of a risk's likelihood and impact: 1 is very low, 5 very high.
+RISK_LEVELS: tuple[str, ...] = ("very-low", "low", "medium", "high", "very-high")
+#: The seed's three tests of whether a place is ready: "Rational, Emotional, Political".
+READINESS_DIMENSIONS: tuple[str, ...] = ("rational", "emotional", "political")
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+@attrs.frozen
+class StrategicCase:
+    """Why the case should be made: its objectives and which of Kent's aims it serves."""
+
+    objectives: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    aims: tuple[str, ...] = attrs.field(
+        default=(), converter=_texts, validator=v.deep_iterable(v.in_(AIMS))
+    )
+    case_for_change: str = ""
+
+
+@attrs.frozen
+class Impact:
+    """An effect of the case that is not valued in money (Green Book: non-monetised)."""
+
+    description: str = attrs.field(validator=v.min_len(1))
+    direction: str = attrs.field(validator=v.in_(IMPACT_DIRECTIONS))
+    significance: str = attrs.field(validator=v.in_(SIGNIFICANCES))
+    affects: str = ""
+
+
+def _level(value: object) -> int:
+    """A likelihood or impact: 1-5, or its word (``"high"`` is 4)."""
+    if isinstance(value, str) and value in RISK_LEVELS:
+        return RISK_LEVELS.index(value) + 1
+    return value  # type: ignore[return-value]  (the validator refuses anything else)
+
+
+_one_to_five = [v.instance_of(int), v.ge(1), v.le(5)]
+
+
+@attrs.frozen
+class Risk:
+    """A risk to the case's delivery: how likely, how bad, who owns it and what is done.
+
+    ``likelihood`` and ``impact`` are scored 1 (very low) to 5 (very high); ``score`` is their
+    product, 1 to 25, as on a five-by-five risk matrix.
+    """
+
+    description: str = attrs.field(validator=v.min_len(1))
+    likelihood: int = attrs.field(converter=_level, validator=_one_to_five)
+    impact: int = attrs.field(converter=_level, validator=_one_to_five)
+    owner: str = ""
+    mitigation: str = ""
+    id: str | None = None
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@attrs.frozen
+class ReadinessScore:
+    """One readiness dimension, scored 1 (not ready) to 5 (ready), with a note saying why."""
+
+    score: int = attrs.field(validator=_one_to_five)
+    note: str = ""
+
+
+def _readiness_score(value: ReadinessScore | Mapping | int) -> ReadinessScore:
+    if isinstance(value, ReadinessScore):
+        return value
+    if isinstance(value, Mapping):
+        return ReadinessScore(**value)
+    return ReadinessScore(value)
+
+
+@attrs.frozen
+class Readiness:
+    """Whether the partners are ready to make the change, on the seed's three dimensions:
+    rational (the evidence convinces), emotional (people want it) and political (members and
+    boards will back it)."""
+
+    rational: ReadinessScore = attrs.field(converter=_readiness_score)
+    emotional: ReadinessScore = attrs.field(converter=_readiness_score)
+    political: ReadinessScore = attrs.field(converter=_readiness_score)
+
+    def scores(self) -> list[tuple[str, ReadinessScore]]:
+        return [(name, getattr(self, name)) for name in READINESS_DIMENSIONS]
+
+
 @attrs.frozen
 class CaseOption:
     """One option of a business case: its own cost, benefit and realignment lines.
@@ -389,6 +503,13 @@ class BusinessCase:
     preferred: str | None = None
     #: Why the preferred option is recommended when another has a higher NPSV.
     preferred_reason: str | None = None
+
+    # The rest of the five-case model, all optional: not money, so not appraised; shown in
+    # the evidence pack.
+    strategic_case: StrategicCase | None = None
+    non_monetised_impacts: tuple[Impact, ...] = attrs.field(default=(), converter=tuple)
+    risks: tuple[Risk, ...] = attrs.field(default=(), converter=tuple)
+    readiness: Readiness | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.options:

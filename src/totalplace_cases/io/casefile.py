@@ -56,6 +56,7 @@ from .fields import (
     expect_text_value,
     expect_year,
 )
+from .fivecase import FIVE_CASE_KEYS, read_five_case
 from .toml_lines import FieldLines
 
 __all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_programme"]
@@ -112,6 +113,7 @@ CASE_KEYS = (
     "business_as_usual",
     "preferred",
     "preferred_reason",
+    *FIVE_CASE_KEYS,
 )
 #: The fields of one ``[[options]]`` table: an option of the case, with its own lines.
 OPTION_KEYS = ("id", "title", "description", "costs", "benefits", "realignments")
@@ -484,6 +486,7 @@ def read_case(
         "discount_schedule": f.get(data, (), "discount_schedule", expect_id),
         "timing": f.get(data, (), "timing", expect_choice(TIMINGS)),
         "notes": f.get(data, (), "notes", expect_str, default="") or "",
+        **read_five_case(f, data),
     }
     if case_id is None or category is None or start is None or years is None or options is None:
         return None
