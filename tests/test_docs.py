@@ -158,6 +158,32 @@ def test_every_scenario_and_affordability_json_field_is_documented():
     assert not missing, f"scenario/affordability JSON fields not in docs/case-files.md: {missing}"
 
 
+def test_every_rollup_json_field_is_documented():
+    from decimal import Decimal
+
+    from totalplace_cases.method.rollup import PlaceReturn, rollup
+    from totalplace_cases.periods import parse_year
+    from totalplace_cases.reports.rollup import rollup_dict
+
+    def place(name: str, year: str) -> PlaceReturn:
+        base, discount = parse_year(year), parse_year("2010-11")
+        return PlaceReturn(
+            f"{name}.json", name, name, name, 1, base, discount, "start", ("green-book",),
+            (("t", "1"),), ("approved",), 1, None, None, *([Decimal(1)] * 6),
+        )  # fmt: skip
+
+    result = rollup(
+        [place("a", "2009-10"), place("b", "2010-11")],
+        rebase=True,
+        ratio=lambda a, b: Decimal(2),
+        deflator=("t", "1"),
+    )
+    keys = _keys(rollup_dict(result, {"a": "a.json", "b": "b.json"}))
+    text = (DOCS / "evidence.md").read_text(encoding="utf-8")
+    missing = sorted(k for k in keys if not re.search(rf"[`{{, \"]{k}[`}},\"]", text))
+    assert not missing, f"rollup JSON fields not in docs/evidence.md: {missing}"
+
+
 # --- (b) every JSON field is documented --------------------------------------------------------
 
 
