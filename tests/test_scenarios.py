@@ -206,3 +206,26 @@ def test_scenarios_from_the_command_line_name_the_option(small):
         run_scenarios(programme, rules, count_programme(programme, rules), [(item, "")])
     (problem,) = caught.value.problems
     assert problem.field == "--cut" and problem.file is None
+
+
+def test_several_ids_may_share_one_protection_and_errors_name_its_entry(small):
+    text = PROGRAMME.replace('["theme=health"]', '["agency=a", "theme=health,helth"]')
+    (small / "programme.toml").write_text(text, encoding="utf-8")
+    programme = tp.load(small)
+    assert [str(p) for p in programme.scenarios[0].protect] == [
+        "agency=a",
+        "theme=health",
+        "theme=helth",
+    ]
+    with pytest.raises(InputError) as caught:
+        tp.scenarios(programme)
+    (problem,) = caught.value.problems
+    # The third protection was written in the array's second entry.
+    assert problem.field == "scenarios[0].protect[1]"
+    assert "theme=helth matches no spend" in problem.message
+    same = scenario(small, "£10", protect=["theme=health,safety"])
+    assert (
+        same.protected_total
+        == scenario(small, "£10", protect=["theme=health", "theme=safety"]).protected_total
+        == Decimal("800.00")
+    )

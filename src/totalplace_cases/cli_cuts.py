@@ -93,7 +93,7 @@ def _command_line_scenario(
     protects = []
     for text in protect:
         try:
-            protects.append(Protect.parse(text))
+            protects += Protect.parse_all(text)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--protect") from None
     try:
@@ -143,7 +143,8 @@ def _check_protects(scenario: CutScenario, programme: Any, rules: Any) -> None:
     "--protect",
     multiple=True,
     metavar="DIMENSION=ID",
-    help="Leave this spend untouched: category=ID, agency=ID or theme=ID (may be repeated).",
+    help="Leave this spend untouched: category=ID, agency=ID or theme=ID, several ids "
+    "separated by commas (theme=health,welfare-benefits); may be repeated.",
 )
 @click.option("--jobs-cost", metavar="AMOUNT", help="The cost of one job, to show the cut in jobs.")
 @click.option(

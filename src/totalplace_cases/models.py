@@ -660,6 +660,8 @@ class Protect:
 
     dimension: str = attrs.field(validator=v.in_(CUT_DIMENSIONS))
     value: str = attrs.field(validator=v.min_len(1))
+    #: Which entry of a file's ``protect`` array it was written in (several ids may share one).
+    entry: int | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
     @classmethod
     def parse(cls, text: object) -> Protect:
@@ -676,6 +678,20 @@ class Protect:
                 f'found "{text}"'
             )
         return cls(dimension, value)
+
+    @classmethod
+    def parse_all(cls, text: object, entry: int | None = None) -> list[Protect]:
+        """``"theme=health,welfare-benefits"`` -> a protection for each id after the ``=``,
+        each remembering the ``entry`` of the array it was written in."""
+        first = cls.parse(text)
+        ids = [part.strip() for part in first.value.split(",")]
+        if not all(ids):
+            raise ValueError(f'expected ids separated by commas after the "=", found "{text}"')
+        return [cls(first.dimension, value, entry=entry) for value in ids]
+
+    def field(self, where: str, index: int) -> str:
+        """The field path of this protection in a scenario written at ``where``."""
+        return f"{where}.protect[{self.entry if self.entry is not None else index}]"
 
     def matches(self, line: object) -> bool:
         """Whether a line of the count (anything with the dimension as attribute) is protected."""
@@ -721,7 +737,10 @@ def parse_cut(value: object) -> tuple[Decimal | None, Decimal | None]:
 
 
 def _protects(value: object) -> tuple[Protect, ...]:
-    return tuple(p if isinstance(p, Protect) else Protect.parse(p) for p in value or ())
+    found: list[Protect] = []
+    for item in value or ():
+        found += [item] if isinstance(item, Protect) else Protect.parse_all(item)
+    return tuple(found)
 
 
 def _positive_money(value: object) -> Decimal | None:

@@ -117,7 +117,7 @@ def scenario_problems(programme: Programme, rules: Rules) -> list[Problem]:
                     _problem(
                         f'unknown {protect.dimension} "{protect.value}"; known: '
                         f"{', '.join(sorted(known))}",
-                        f"scenarios[{index}].protect[{number}]",
+                        protect.field(f"scenarios[{index}]", number),
                         programme,
                     )
                 )

@@ -56,7 +56,7 @@ def _protects(f: Fields, item: Mapping[str, Any], where: tuple) -> list[Protect]
     good = True
     for index, entry in enumerate(raw):
         try:
-            found.append(Protect.parse(entry))
+            found += Protect.parse_all(entry, index)
         except ValueError as exc:
             f.problem((*where, "protect", index), str(exc))
             good = False

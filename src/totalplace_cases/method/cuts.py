@@ -237,7 +237,7 @@ def run_scenario(
             raise ScenarioError(
                 f"{protect} matches no spend in the count for {chosen}; the count's "
                 f"{protect.dimension} ids are: {', '.join(known)}",
-                field=f"{where}.protect[{index}]" if where else "--protect",
+                field=protect.field(where, index) if where else "--protect",
             )
     protected = [any(p.matches(cell) for p in scenario.protect) for cell in cells]
     baseline_total = sum((cell.amount for cell in cells), ZERO)

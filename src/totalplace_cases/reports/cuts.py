@@ -201,7 +201,7 @@ def _cut_table(result: ScenarioResult, key: str, rows: Sequence[CutRow], show) -
         ),
         [
             Row(row.key, (show(row.key), row.baseline, row.protected, row.cut, row.rate))
-            for row in rows
+            for row in sorted(rows, key=lambda r: show(r.key))
         ],
         notes=(
             f"The cut is shared {result.shared_by} across the unprotected lines, in whole pence "
