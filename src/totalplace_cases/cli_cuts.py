@@ -16,41 +16,48 @@ from .errors import TotalPlaceError
 from .io.atomic import write_text
 from .models import CutScenario, Protect, parse_cut
 from .periods import PeriodError, parse_year
-from .reports.cuts import FORMATS
+from .reports.tabletext import FORMATS
 
-__all__ = ["affordability", "scenario"]
-
-
-def _display_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--format``, ``--units``, ``--width`` and ``--output``, as ``count`` has them."""
-    command = click.option(
-        "--output",
-        "-o",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Write to this file (atomically) instead of standard output.",
-    )(command)
-    command = click.option(
-        "--width",
-        type=click.IntRange(40, 1000),
-        help="Fit the table format to this many columns (default: 100, or the terminal's "
-        "width when wider).",
-    )(command)
-    command = click.option(
-        "--units",
-        type=click.Choice(["k", "m"]),
-        help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-    )(command)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
-    )(command)
+__all__ = ["affordability", "display_options", "emit", "scenario", "year_option"]
 
 
-def _year(value: str | None, option: str):
+def display_options(
+    format_help: str = "Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format``, ``--units``, ``--width`` and ``--output``, as ``count`` has them (shared by
+    ``scenario``, ``affordability`` and ``rollup``)."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--output",
+            "-o",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Write to this file (atomically) instead of standard output.",
+        )(command)
+        command = click.option(
+            "--width",
+            type=click.IntRange(40, 1000),
+            help="Fit the table format to this many columns (default: 100, or the terminal's "
+            "width when wider).",
+        )(command)
+        command = click.option(
+            "--units",
+            type=click.Choice(["k", "m"]),
+            help="Show amounts in £k or £m in the table format (default: pounds and pence).",
+        )(command)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help=format_help,
+        )(command)
+
+    return decorate
+
+
+def year_option(value: str | None, option: str):
     if value is None:
         return None
     try:
@@ -59,7 +66,7 @@ def _year(value: str | None, option: str):
         raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-def _emit(text: str, output: Path | None, inputs: list[Path]) -> None:
+def emit(text: str, output: Path | None, inputs: list[Path]) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
@@ -104,8 +111,8 @@ def _command_line_scenario(
             over=over,
             protect=protects,
             jobs_cost=jobs_cost,
-            start=_year(start, "--start"),
-            year=_year(year, "--year"),
+            start=year_option(start, "--start"),
+            year=year_option(year, "--year"),
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--jobs-cost") from None
@@ -154,7 +161,7 @@ def _check_protects(scenario: CutScenario, programme: Any, rules: Any) -> None:
 )
 @click.option("--year", metavar="YYYY-YY", help="The count's year to cut (default: its last).")
 @click.option("--name", default="command line", show_default=True, help="The scenario's name.")
-@_display_options
+@display_options()
 @common_options
 def scenario(
     session: Session,
@@ -220,7 +227,7 @@ def scenario(
         units=units or "",
         width=width,
     )
-    _emit(text, output, _inputs(programme))
+    emit(text, output, _inputs(programme))
 
 
 @click.command()
@@ -233,7 +240,7 @@ def scenario(
     help="The statuses whose cases the programme's figures add up, comma-separated "
     "(default: all but rejected and withdrawn).",
 )
-@_display_options
+@display_options()
 @common_options
 def affordability(
     session: Session,
@@ -274,4 +281,4 @@ def affordability(
     text = render_affordability(
         found, Names(programme, rules.registry), fmt, units=units or "", width=width
     )
-    _emit(text, output, _inputs(programme))
+    emit(text, output, _inputs(programme))

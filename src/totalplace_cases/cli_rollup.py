@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from .cli import Session, common_options
-from .cli_cuts import _emit, _year
-from .reports.rollup import FORMATS
+from .cli_cuts import display_options, emit, year_option
 
 __all__ = ["rollup"]
 
@@ -29,31 +28,7 @@ __all__ = ["rollup"]
     metavar="YYYY-YY",
     help="With --rebase, the price base to put every return in (default: the latest of theirs).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="A table for a terminal or Markdown, the JSON contract, or CSV.",
-)
-@click.option(
-    "--units",
-    type=click.Choice(["k", "m"]),
-    help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-)
-@click.option(
-    "--width",
-    type=click.IntRange(40, 1000),
-    help="Fit the table format to this many columns (default: 100, or the terminal's width "
-    "when wider).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to this file (atomically) instead of standard output.",
-)
+@display_options("A table for a terminal or Markdown, the JSON contract, or CSV.")
 @common_options
 def rollup(
     session: Session,
@@ -78,7 +53,7 @@ def rollup(
     from .models import Settings
     from .reports.rollup import render_rollup
 
-    target = _year(price_base, "--price-base")
+    target = year_option(price_base, "--price-base")
     if target is not None and not rebase:
         raise click.UsageError("--price-base goes with --rebase")
     found = read_returns(returns)
@@ -91,4 +66,4 @@ def rollup(
     result = add_up(found, rebase=rebase, price_base=target, ratio=ratio, deflator=deflator)
     files = {item.programme: item.file for item in found}
     text = render_rollup(result, fmt, files=files, units=units or "", width=width)
-    _emit(text, output, list(returns))
+    emit(text, output, list(returns))

@@ -31,7 +31,6 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
-FORMATS = ("table", "markdown", "json", "csv")
 
 
 @attrs.frozen

@@ -13,9 +13,7 @@ from .json import dumps, money, number
 from .pack.model import Column, Row, Table
 from .tabletext import render_tables, tables_csv
 
-__all__ = ["FORMATS", "render_rollup", "rollup_dict", "rollup_table"]
-
-FORMATS = ("table", "markdown", "json", "csv")
+__all__ = ["render_rollup", "rollup_dict", "rollup_table"]
 
 
 def _row(row: RollupRow) -> dict[str, Any]:

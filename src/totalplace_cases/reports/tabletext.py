@@ -21,7 +21,10 @@ from .pack.model import Table
 from .pack.text_formats import csv_value, markdown_table
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
-__all__ = ["render_tables", "tables_csv"]
+__all__ = ["FORMATS", "render_tables", "tables_csv"]
+
+#: What ``--format`` accepts for the commands whose tables are written here.
+FORMATS = ("table", "markdown", "json", "csv")
 
 _RIGHT = frozenset({"money", "ratio", "number", "decimal", "integer", "percent"})
 
