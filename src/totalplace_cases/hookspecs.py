@@ -177,7 +177,7 @@ def totalplace_share_cut(scenario, lines, cut, programme):
 
     :param scenario: the :class:`~totalplace_cases.plugin.CutScenario` being run.
     :param lines: the unprotected lines of the baseline year, a tuple of
-        :class:`~totalplace_cases.method.count.SpendCell` (``agency``, ``category``, ``theme``,
+        :class:`~totalplace_cases.plugin.SpendCell` (``agency``, ``category``, ``theme``,
         ``kind``, ``funded_by`` and ``amount`` in pounds).
     :param cut: the cut to share, in pounds (a Decimal).
     :param programme: the :class:`~totalplace_cases.plugin.Programme` whose count it is.
