@@ -31,6 +31,7 @@ from ..errors import TotalPlaceError
 from ..models import BusinessCase, Programme
 from ..periods import FinancialYear
 from .appraisal import case_context, case_factors, post_lines, statuses_counted
+from .context import CaseContext
 from .conventions import Options
 from .cuts import ScenarioResult
 from .ledger import BENEFIT, COST, Ledger
@@ -130,28 +131,17 @@ def case_affordability(
     """
     context = case_context(programme, case, rules, options)
     sums: dict[tuple[str, int], list[Decimal]] = {}
-
-    def add(agency: str, values: Mapping[int, Decimal], slot: int) -> None:
-        for offset, value in values.items():
-            figures = sums.setdefault((agency, offset), [ZERO, ZERO, ZERO, ZERO])
-            figures[slot] += value
-
     with exact():
-        ledger = Ledger(case.years, case_factors(context))
-        post_lines(ledger, context)
-        for posting in ledger.postings:
-            if posting.kind == COST:
-                add(posting.agency, posting.values, 0)
-            elif posting.kind == BENEFIT and posting.cashable and posting.value_type == "fiscal":
-                add(posting.agency, posting.values, 1)
-        first = case.start.start_year
-        for realignment in case.realignments:
-            # As the appraisal converts them (method §10): the case's input prices to its
-            # price base.
-            real = context.real(realignment.amounts, context.input_base)
-            moved = {year.start_year - first: amount for year, amount in real.items()}
-            add(realignment.to_agency, moved, 2)
-            add(realignment.from_agency, moved, 3)
+        factors = case_factors(context)
+        if not case.options:
+            _post(context, factors, sums, 1)
+        else:
+            # The case's figures are its preferred option's less business as usual's (method
+            # §18): so is its budget position.
+            for index, option in enumerate(case.options):
+                sign = (option.id == case.preferred) - (option.id == case.business_as_usual)
+                if sign:
+                    _post(context.for_option(index, option), factors, sums, sign)
     ratios = []
     for year in case.period:
         try:
@@ -165,6 +155,37 @@ def case_affordability(
         for (agency, offset), figures in sorted(sums.items())
     )
     return CaseAffordability(case.id, case.title, case.status, False, context.price_base, rows)
+
+
+def _post(
+    context: CaseContext,
+    factors: tuple[Decimal, ...],
+    sums: dict[tuple[str, int], list[Decimal]],
+    sign: int,
+) -> None:
+    """Add ``sign`` times the case's (or an option's) flows to ``sums``, by agency and year
+    offset: its lines posted by the appraisal's own functions, and its realignments converted
+    to the price base as the appraisal converts them (method §10)."""
+
+    def add(agency: str, values: Mapping[int, Decimal], slot: int) -> None:
+        for offset, value in values.items():
+            figures = sums.setdefault((agency, offset), [ZERO, ZERO, ZERO, ZERO])
+            figures[slot] += value * sign
+
+    case = context.case
+    ledger = Ledger(case.years, factors)
+    post_lines(ledger, context)
+    for posting in ledger.postings:
+        if posting.kind == COST:
+            add(posting.agency, posting.values, 0)
+        elif posting.kind == BENEFIT and posting.cashable and posting.value_type == "fiscal":
+            add(posting.agency, posting.values, 1)
+    first = case.start.start_year
+    for realignment in case.realignments:
+        real = context.real(realignment.amounts, context.input_base)
+        moved = {year.start_year - first: amount for year, amount in real.items()}
+        add(realignment.to_agency, moved, 2)
+        add(realignment.from_agency, moved, 3)
 
 
 def _missing_note(missing: Mapping[FinancialYear, str]) -> list[str]:
