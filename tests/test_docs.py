@@ -119,6 +119,71 @@ def test_every_count_and_gains_json_field_is_documented(tmp_path):
     assert not missing, f"count/gains JSON fields not documented in docs/case-files.md: {missing}"
 
 
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("cuts", "SCENARIO_KEYS"),
+        ("fivecase", "FIVE_CASE_KEYS"),
+        ("fivecase", "STRATEGIC_KEYS"),
+        ("fivecase", "IMPACT_KEYS"),
+        ("fivecase", "RISK_KEYS"),
+        ("fivecase", "READINESS_KEYS"),
+        ("fivecase", "READINESS_SCORE_KEYS"),
+    ],
+)
+def test_every_scenario_and_five_case_field_is_documented(module, name):
+    import importlib
+
+    keys = getattr(importlib.import_module(f"totalplace_cases.io.{module}"), name)
+    documented = _backticked(CASE_FILES_DOC.read_text(encoding="utf-8"))
+    assert keys
+    missing = [key for key in keys if key not in documented]
+    assert not missing, f"fields of {name} not written as `name` in docs/case-files.md: {missing}"
+
+
+def test_every_scenario_and_affordability_json_field_is_documented():
+    from totalplace_cases.reports.cuts import affordability_dict, scenario_dict
+    from totalplace_cases.scenarios import beside_cases
+
+    programme = tp.load(KENT)
+    rules = tp.plugins.rules_for(programme.plugins)
+    results = tp.scenarios(programme, rules=rules)
+    afford = tp.affordability(programme, rules=rules)
+    beside = beside_cases(programme, rules, results, afford)
+    keys = {"scenarios"} | _keys(affordability_dict(afford))
+    for result in results:
+        keys |= _keys(scenario_dict(result, beside[result.name]))
+    text = CASE_FILES_DOC.read_text(encoding="utf-8")
+    missing = sorted(k for k in keys if not re.search(rf"[`{{, \"]{k}[`}},\"]", text))
+    assert not missing, f"scenario/affordability JSON fields not in docs/case-files.md: {missing}"
+
+
+def test_every_rollup_json_field_is_documented():
+    from decimal import Decimal
+
+    from totalplace_cases.method.rollup import PlaceReturn, rollup
+    from totalplace_cases.periods import parse_year
+    from totalplace_cases.reports.rollup import rollup_dict
+
+    def place(name: str, year: str) -> PlaceReturn:
+        base, discount = parse_year(year), parse_year("2010-11")
+        return PlaceReturn(
+            f"{name}.json", name, name, name, 1, base, discount, "start", ("green-book",),
+            (("t", "1"),), ("approved",), 1, None, None, *([Decimal(1)] * 6),
+        )  # fmt: skip
+
+    result = rollup(
+        [place("a", "2009-10"), place("b", "2010-11")],
+        rebase=True,
+        ratio=lambda a, b: Decimal(2),
+        deflator=("t", "1"),
+    )
+    keys = _keys(rollup_dict(result, {"a": "a.json", "b": "b.json"}))
+    text = (DOCS / "evidence.md").read_text(encoding="utf-8")
+    missing = sorted(k for k in keys if not re.search(rf"[`{{, \"]{k}[`}},\"]", text))
+    assert not missing, f"rollup JSON fields not in docs/evidence.md: {missing}"
+
+
 # --- (b) every JSON field is documented --------------------------------------------------------
 
 

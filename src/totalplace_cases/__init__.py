@@ -11,6 +11,9 @@ The public API::
     result.to_dict()                           # the same, for code written before tp.to_dict
     tp.count("cases/kent").total               # the count of public spend: Decimal pounds
     tp.gains("cases/kent")                     # the cases' cashable gains against the count
+    tp.scenarios("cases/kent")                 # the programme's cuts scenarios on the count
+    tp.scenario("cases/kent", "£700m", protect=["theme=health"])  # one scenario
+    tp.affordability(programme)                # each agency's budget position, year by year
 
 Both ``load`` and ``appraise`` go through :mod:`totalplace_cases.pipeline`, as the command does.
 Plugins mark their hook implementations with ``@totalplace_cases.hookimpl``; everything else a
@@ -40,9 +43,10 @@ from .models import (
     Theme,
 )
 from .periods import FinancialYear, Quarter, parse_quarter, parse_year, year_of
-from .pipeline import appraise, load
+from .pipeline import affordability, appraise, load
 from .pluginmarker import hookimpl
 from .reports.json import to_dict
+from .scenarios import scenario, scenarios
 
 # Appraisal.to_dict() is tp.to_dict(appraisal); the arithmetic imports no reports, so the writer
 # is handed to it here.
@@ -76,6 +80,7 @@ __all__ = [
     "Theme",
     "TotalPlaceError",
     "__version__",
+    "affordability",
     "appraise",
     "count",
     "discount_factor",
@@ -84,6 +89,8 @@ __all__ = [
     "load",
     "parse_quarter",
     "parse_year",
+    "scenario",
+    "scenarios",
     "to_dict",
     "year_of",
 ]

@@ -302,6 +302,22 @@ def _classification(value: Any, **_: Any) -> None:
         )
 
 
+def _cut_weights(value: Any, *, lines: Any, **_: Any) -> None:
+    """A weight for each unprotected line, exact, 0 or more, not all 0."""
+    if not isinstance(value, list | tuple):
+        raise BadAnswer(f"expected a list of weights, one for each line, found {_kind(value)}")
+    if len(value) != len(lines):
+        raise BadAnswer(f"expected {len(lines)} weights, one for each line, found {len(value)}")
+    total = Decimal(0)
+    for number, weight in enumerate(value):
+        found = _exact(weight, f"the weight of line {number}")
+        if found < 0:
+            raise BadAnswer(f"the weight of line {number} is {found}; weights are 0 or more")
+        total += found
+    if total <= 0:
+        raise BadAnswer("every weight is 0: the cut would fall on no line")
+
+
 _ANSWERS: dict[str, Callable[..., None]] = {
     "totalplace_register_categories": _nothing,
     "totalplace_register_themes": _nothing,
@@ -315,6 +331,7 @@ _ANSWERS: dict[str, Callable[..., None]] = {
     "totalplace_validate_case": _problems,
     "totalplace_evidence_tables": _evidence,
     "totalplace_classify_spend": _classification,
+    "totalplace_share_cut": _cut_weights,
 }
 
 

@@ -367,9 +367,14 @@ cli.add_command(gains)
 
 def _register_commands() -> None:
     """Commands that live in their own modules (they import this one for the shared options)."""
+    from .cli_cuts import affordability, scenario
     from .cli_evidence import evidence
+    from .cli_rollup import rollup
 
     cli.add_command(evidence)
+    cli.add_command(scenario)
+    cli.add_command(affordability)
+    cli.add_command(rollup)
 
 
 _register_commands()

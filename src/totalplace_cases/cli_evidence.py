@@ -88,6 +88,7 @@ def pack_for(
     charts: bool = True,
 ) -> Made:
     """Load, appraise, read the register as at ``as_at`` and build the pack of ``path``."""
+    from .method.affordability import affordability
     from .reports.evidence import collect_evidence
     from .reports.pack.build import build_pack, made_for, programme_folder
 
@@ -117,6 +118,7 @@ def pack_for(
         count=count,
         gains=gains,
         charts=charts,
+        affordability=affordability(programme, rules),
     )
     return Made(programme, rules, appraisal, pack, location)
 

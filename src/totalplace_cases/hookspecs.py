@@ -162,6 +162,30 @@ def totalplace_classify_spend(line, programme):
     """
 
 
+@hookspec(firstresult=True)
+def totalplace_share_cut(scenario, lines, cut, programme):
+    """How a cuts scenario's cut is shared among the unprotected lines of the count.
+
+    By default (the built-in rule, tried last) each line bears the cut in proportion to its
+    spend, and a line of net income bears none. A rule may weigh lines otherwise: front-line
+    services at half weight, say, or capital before revenue. Protected lines are never given
+    to the hook, so no rule can cut them. The library shares the cut in proportion to the
+    weights, in whole pence, so that the parts add up to the cut exactly (method §20); a
+    sharing that cuts a line by more than its spend is refused, naming the plugin.
+
+    Stops at the first non-None result (``firstresult``).
+
+    :param scenario: the :class:`~totalplace_cases.plugin.CutScenario` being run.
+    :param lines: the unprotected lines of the baseline year, a tuple of
+        :class:`~totalplace_cases.plugin.SpendCell` (``agency``, ``category``, ``theme``,
+        ``kind``, ``funded_by`` and ``amount`` in pounds).
+    :param cut: the cut to share, in pounds (a Decimal).
+    :param programme: the :class:`~totalplace_cases.plugin.Programme` whose count it is.
+    :returns: None to leave it to another rule, else a weight for each line, in the order of
+        ``lines``: a list of Decimals or integers, each 0 or more, not all 0.
+    """
+
+
 # -- validation ------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ reading in :mod:`totalplace_cases.io`.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -27,9 +28,15 @@ from .periods import FinancialYear, parse_year
 
 __all__ = [
     "AGENCY_KINDS",
+    "AIMS",
     "COST_KINDS",
     "COUNTED_STATUSES",
+    "CUT_DIMENSIONS",
     "FREQUENCIES",
+    "IMPACT_DIRECTIONS",
+    "READINESS_DIMENSIONS",
+    "RISK_LEVELS",
+    "SIGNIFICANCES",
     "STATUSES",
     "VALUE_TYPES",
     "Agency",
@@ -39,11 +46,18 @@ __all__ = [
     "Category",
     "Cohort",
     "CostLine",
+    "CutScenario",
+    "Impact",
     "Programme",
+    "Protect",
+    "Readiness",
+    "ReadinessScore",
     "Realignment",
     "Reduces",
+    "Risk",
     "Settings",
     "SpendLine",
+    "StrategicCase",
     "Theme",
     "Tolerances",
 ]
@@ -335,6 +349,110 @@ class Realignment:
     description: str = ""
 
 
+# -- the rest of the five-case model: strategic case, impacts, risks, readiness -------------
+
+#: Kent's three aims for Total Place: "simpler for the customer, better for the user and
+#: cheaper for the taxpayer". A strategic case says which of them it serves.
+AIMS: tuple[str, ...] = (
+    "simpler-for-the-customer",
+    "better-for-the-user",
+    "cheaper-for-the-taxpayer",
+)
+#: Which way a non-monetised impact goes.
+IMPACT_DIRECTIONS: tuple[str, ...] = ("positive", "negative")
+#: How much a non-monetised impact matters.
+SIGNIFICANCES: tuple[str, ...] = ("low", "medium", "high")
+#: The five-point scale of a risk's likelihood and impact: 1 is very low, 5 very high.
+RISK_LEVELS: tuple[str, ...] = ("very-low", "low", "medium", "high", "very-high")
+#: The seed's three tests of whether a place is ready: "Rational, Emotional, Political".
+READINESS_DIMENSIONS: tuple[str, ...] = ("rational", "emotional", "political")
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+@attrs.frozen
+class StrategicCase:
+    """Why the case should be made: its objectives and which of Kent's aims it serves."""
+
+    objectives: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    aims: tuple[str, ...] = attrs.field(
+        default=(), converter=_texts, validator=v.deep_iterable(v.in_(AIMS))
+    )
+    case_for_change: str = ""
+
+
+@attrs.frozen
+class Impact:
+    """An effect of the case that is not valued in money (Green Book: non-monetised)."""
+
+    description: str = attrs.field(validator=v.min_len(1))
+    direction: str = attrs.field(validator=v.in_(IMPACT_DIRECTIONS))
+    significance: str = attrs.field(validator=v.in_(SIGNIFICANCES))
+    affects: str = ""
+
+
+def _level(value: object) -> int:
+    """A likelihood or impact: 1-5, or its word (``"high"`` is 4)."""
+    if isinstance(value, str) and value in RISK_LEVELS:
+        return RISK_LEVELS.index(value) + 1
+    return value  # type: ignore[return-value]  (the validator refuses anything else)
+
+
+_one_to_five = [v.instance_of(int), v.ge(1), v.le(5)]
+
+
+@attrs.frozen
+class Risk:
+    """A risk to the case's delivery: how likely, how bad, who owns it and what is done.
+
+    ``likelihood`` and ``impact`` are scored 1 (very low) to 5 (very high); ``score`` is their
+    product, 1 to 25, as on a five-by-five risk matrix.
+    """
+
+    description: str = attrs.field(validator=v.min_len(1))
+    likelihood: int = attrs.field(converter=_level, validator=_one_to_five)
+    impact: int = attrs.field(converter=_level, validator=_one_to_five)
+    owner: str = ""
+    mitigation: str = ""
+    id: str | None = None
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@attrs.frozen
+class ReadinessScore:
+    """One readiness dimension, scored 1 (not ready) to 5 (ready), with a note saying why."""
+
+    score: int = attrs.field(validator=_one_to_five)
+    note: str = ""
+
+
+def _readiness_score(value: ReadinessScore | Mapping | int) -> ReadinessScore:
+    if isinstance(value, ReadinessScore):
+        return value
+    if isinstance(value, Mapping):
+        return ReadinessScore(**value)
+    return ReadinessScore(value)
+
+
+@attrs.frozen
+class Readiness:
+    """Whether the partners are ready to make the change, on the seed's three dimensions:
+    rational (the evidence convinces), emotional (people want it) and political (members and
+    boards will back it)."""
+
+    rational: ReadinessScore = attrs.field(converter=_readiness_score)
+    emotional: ReadinessScore = attrs.field(converter=_readiness_score)
+    political: ReadinessScore = attrs.field(converter=_readiness_score)
+
+    def scores(self) -> list[tuple[str, ReadinessScore]]:
+        return [(name, getattr(self, name)) for name in READINESS_DIMENSIONS]
+
+
 @attrs.frozen
 class CaseOption:
     """One option of a business case: its own cost, benefit and realignment lines.
@@ -385,6 +503,13 @@ class BusinessCase:
     preferred: str | None = None
     #: Why the preferred option is recommended when another has a higher NPSV.
     preferred_reason: str | None = None
+
+    # The rest of the five-case model, all optional: not money, so not appraised; shown in
+    # the evidence pack.
+    strategic_case: StrategicCase | None = None
+    non_monetised_impacts: tuple[Impact, ...] = attrs.field(default=(), converter=tuple)
+    risks: tuple[Risk, ...] = attrs.field(default=(), converter=tuple)
+    readiness: Readiness | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.options:
@@ -519,6 +644,150 @@ class SpendLine:
     line: int = 0
 
 
+# -- cuts scenarios on the count ---------------------------------------------------------------
+
+#: What a scenario may protect from its cut: spend of a category, of an agency, or of a theme.
+CUT_DIMENSIONS: tuple[str, ...] = ("category", "agency", "theme")
+_SCALES = {"k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
+_SCALED = re.compile(r"^(£?)([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|bn)$", re.IGNORECASE)
+_RATE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%$")
+
+
+@attrs.frozen
+class Protect:
+    """Spend a cuts scenario leaves untouched: every line of the count whose ``dimension``
+    (``category``, ``agency`` or ``theme``) is ``value``. Written ``"theme=health"``."""
+
+    dimension: str = attrs.field(validator=v.in_(CUT_DIMENSIONS))
+    value: str = attrs.field(validator=v.min_len(1))
+    #: Which entry of a file's ``protect`` array it was written in (several ids may share one).
+    entry: int | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    @classmethod
+    def parse(cls, text: object) -> Protect:
+        """``"agency=dwp"`` -> ``Protect("agency", "dwp")``; ValueError saying what is wrong."""
+        if not isinstance(text, str):
+            raise ValueError(
+                f'expected text like "theme=health", found {type(text).__name__} {text!r}'
+            )
+        dimension, equals, value = text.partition("=")
+        dimension, value = dimension.strip(), value.strip()
+        if not equals or dimension not in CUT_DIMENSIONS or not value:
+            raise ValueError(
+                f'expected {" or ".join(d + "=ID" for d in CUT_DIMENSIONS)} (e.g. "theme=health"), '
+                f'found "{text}"'
+            )
+        return cls(dimension, value)
+
+    @classmethod
+    def parse_all(cls, text: object, entry: int | None = None) -> list[Protect]:
+        """``"theme=health,welfare-benefits"`` -> a protection for each id after the ``=``,
+        each remembering the ``entry`` of the array it was written in."""
+        first = cls.parse(text)
+        ids = [part.strip() for part in first.value.split(",")]
+        if not all(ids):
+            raise ValueError(f'expected ids separated by commas after the "=", found "{text}"')
+        return [cls(first.dimension, value, entry=entry) for value in ids]
+
+    def field(self, where: str, index: int) -> str:
+        """The field path of this protection in a scenario written at ``where``."""
+        return f"{where}.protect[{self.entry if self.entry is not None else index}]"
+
+    def matches(self, line: object) -> bool:
+        """Whether a line of the count (anything with the dimension as attribute) is protected."""
+        return getattr(line, self.dimension) == self.value
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.value}"
+
+
+def parse_cut(value: object) -> tuple[Decimal | None, Decimal | None]:
+    """A scenario's cut: ``(amount, None)`` for money a year (``"£700m"``, ``"1.2bn"``,
+    ``"250k"``, ``"700,000,000"``, an integer), or ``(None, rate)`` for a share of the baseline
+    (``"8.5%"`` is 0.085). ValueError saying what was expected."""
+    expected = 'expected an amount a year ("£700m", "700000000") or a percentage ("8.5%")'
+    if isinstance(value, str):
+        text = value.strip()
+        rate = _RATE.match(text)
+        if rate:
+            fraction = Decimal(rate.group(1)) / 100
+            if not 0 < fraction <= 1:
+                raise ValueError(f"expected a percentage above 0% and at most 100%, found {text}")
+            return None, fraction
+        scaled = _SCALED.match(text)
+        if scaled:
+            number = parse_money(scaled.group(2))
+            amount = number * _SCALES[scaled.group(3).lower()]
+        else:
+            try:
+                amount = parse_money(text)
+            except ValueError:
+                raise ValueError(f'{expected}, found "{value}"') from None
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        raise ValueError(f'{expected}, found the float {value!r}: quote it ("{value!r}")')
+    else:
+        raise ValueError(f"{expected}, found {type(value).__name__} {value!r}")
+    if amount <= 0:
+        raise ValueError(f"expected a cut of more than £0, found {value}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"expected a cut in whole pence, found {value}")
+    return amount, None
+
+
+def _protects(value: object) -> tuple[Protect, ...]:
+    found: list[Protect] = []
+    for item in value or ():
+        found += [item] if isinstance(item, Protect) else Protect.parse_all(item)
+    return tuple(found)
+
+
+def _positive_money(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    amount = parse_money(value)
+    if amount <= 0:
+        raise ValueError(f"expected an amount of more than £0, found {amount}")
+    return amount
+
+
+@attrs.frozen
+class CutScenario:
+    """A cut in public spending, shared across the unprotected spend of the count.
+
+    The cut is ``cut`` pounds a year, or ``cut_rate`` (a fraction) of the baseline year's whole
+    count, reached over ``over`` years from ``start`` (default: the year after the baseline).
+    Spend that any ``protect`` matches is untouched, so the rest bears more. With ``jobs_cost``
+    (the cost of one job), the cut is also shown as a number of jobs.
+    """
+
+    name: str = attrs.field(validator=v.min_len(1))
+    cut: Decimal | None = attrs.field(default=None, converter=_optional(parse_money))
+    cut_rate: Decimal | None = attrs.field(default=None, converter=_optional(parse_fraction))
+    over: int = attrs.field(default=1, validator=[v.instance_of(int), v.ge(1), v.le(50)])
+    protect: tuple[Protect, ...] = attrs.field(default=(), converter=_protects)
+    jobs_cost: Decimal | None = attrs.field(default=None, converter=_positive_money)
+    start: FinancialYear | None = attrs.field(default=None, converter=_year)
+    description: str = ""
+    #: The count's year to cut (default: the count's last).
+    year: FinancialYear | None = attrs.field(default=None, converter=_year)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.cut is None) == (self.cut_rate is None):
+            raise ValueError(f"scenario '{self.name}': give the cut as an amount or as a rate")
+        if self.cut is not None and self.cut <= 0:
+            raise ValueError(f"scenario '{self.name}': expected a cut of more than £0")
+        if self.cut_rate is not None and self.cut_rate <= 0:
+            raise ValueError(f"scenario '{self.name}': expected a cut rate above 0")
+
+    @classmethod
+    def of(cls, name: str, cut: object, **fields: object) -> CutScenario:
+        """A scenario with its cut written as text (see :func:`parse_cut`)."""
+        amount, rate = parse_cut(cut)
+        return cls(name, cut=amount, cut_rate=rate, **fields)
+
+
 @attrs.frozen
 class Programme:
     """A place's programme: its agencies, its business cases and its settings.
@@ -546,6 +815,8 @@ class Programme:
     tolerances: Tolerances = attrs.field(factory=Tolerances)
     #: What validation found worth a look that does not stop the appraisal.
     warnings: tuple[Problem, ...] = attrs.field(default=(), converter=tuple, eq=False)
+    #: Cuts scenarios on the count (``[[scenarios]]``), shown side by side.
+    scenarios: tuple[CutScenario, ...] = attrs.field(default=(), converter=tuple)
 
     def agency(self, agency_id: str) -> Agency | None:
         for agency in self.agencies:

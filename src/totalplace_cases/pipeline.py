@@ -35,10 +35,12 @@ from .models import BusinessCase, Programme
 from .periods import FinancialYear
 from .plugins import Rules, rules_for
 from .reports.evidence import collect_evidence
+from .scenarios import scenario_problems
 
 __all__ = [
     "SETTINGS_TABLES",
     "Loaded",
+    "affordability",
     "appraise",
     "load",
     "load_programme",
@@ -181,7 +183,7 @@ def load_programme(
         registered_agencies=dict(registry.agencies()),
         programme_read=read,
     )
-    problems = _settings_problems(programme, rules)
+    problems = _settings_problems(programme, rules) + scenario_problems(programme, rules)
     options = options or Options()
     problems += [_locate(p, None) for p in programme_problems(programme, rules, options)]
     for case in programme.cases:
@@ -251,6 +253,24 @@ def appraise(
         timing=timing,
         statuses=statuses,
     )
+
+
+def affordability(
+    subject: Programme | BusinessCase,
+    *,
+    rules: Rules | None = None,
+    statuses: Iterable[str] | None = None,
+):
+    """The financial case of a programme (or one case): each agency's costs, cashable savings,
+    budget realigned in and out and net budget position, by year, real and nominal
+    (:mod:`totalplace_cases.method.affordability`)."""
+    from .method.affordability import affordability as afford
+
+    if isinstance(subject, BusinessCase):
+        subject = _programme_of(subject)
+    if rules is None:
+        rules = rules_for(subject.plugins)
+    return afford(subject, rules, statuses=statuses)
 
 
 def render(

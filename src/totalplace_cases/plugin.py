@@ -13,8 +13,9 @@ marker, the value classes hooks return or ``register``, and the classes hooks re
 - returned: :class:`Valuation` (``totalplace_value_benefit``), :class:`Problem`
   (``totalplace_validate_case``), :class:`EvidenceTable` (``totalplace_evidence_tables``);
 - received: the models (:class:`Programme`, :class:`BusinessCase`, :class:`CostLine`,
-  :class:`BenefitLine`, and :class:`SpendLine`, a line of the count), the ``context`` of a case
-  (:class:`CaseContext`), the appraisal (:class:`Appraisal`, :class:`CaseAppraisal`) and the
+  :class:`BenefitLine`, :class:`SpendLine`, a line of the count, and :class:`CutScenario`),
+  the ``context`` of a case (:class:`CaseContext`), the lines of the count a cut falls on
+  (:class:`SpendCell`), the appraisal (:class:`Appraisal`, :class:`CaseAppraisal`) and the
   plugin host (:class:`Rules`).
 
 Amounts are :class:`~decimal.Decimal` and years :class:`FinancialYear` throughout; the host checks
@@ -44,7 +45,9 @@ from .models import (
     Category,
     Cohort,
     CostLine,
+    CutScenario,
     Programme,
+    Protect,
     Realignment,
     SpendLine,
     Theme,
@@ -55,6 +58,7 @@ from .pluginmarker import hookimpl
 
 if TYPE_CHECKING:  # defined by the method and the host, which import this module
     from .method.context import CaseContext
+    from .method.count import SpendCell
     from .method.results import Appraisal, CaseAppraisal
     from .plugins import Rules
 
@@ -69,6 +73,7 @@ __all__ = [
     "Category",
     "Cohort",
     "CostLine",
+    "CutScenario",
     "EvidenceTable",
     "FinancialYear",
     "OutputFormat",
@@ -76,8 +81,10 @@ __all__ = [
     "PluginError",
     "Problem",
     "Programme",
+    "Protect",
     "Realignment",
     "Rules",
+    "SpendCell",
     "SpendLine",
     "Theme",
     "UnitCost",
@@ -193,4 +200,8 @@ def __getattr__(name: str) -> Any:
         from .plugins import Rules
 
         return Rules
+    if name == "SpendCell":
+        from .method.count import SpendCell
+
+        return SpendCell
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

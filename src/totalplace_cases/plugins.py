@@ -63,6 +63,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "totalplace_cases.rules.checks",
     "totalplace_cases.rules.exporters",
     "totalplace_cases.rules.standard_values",
+    "totalplace_cases.rules.cuts",
 )
 
 

@@ -11,7 +11,10 @@ reading the source (so a new ``raise`` without an entry fails
   case file, option or plugin answer can reach, shown by calling the function with the bad
   argument;
 - a **relay**: a ``raise`` that passes on an error already raised by another entry, unchanged or
-  with its place added.
+  with its place added;
+- **another command's**: a ``raise`` of arithmetic that ``appraise`` never runs (the cuts
+  scenarios on the count, the roll-up of returns), reported by its own command with the file,
+  line and field (tests/test_scenarios.py, tests/test_cli_rollup.py); shown here by calling it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,15 @@ import totalplace_cases as tp
 from totalplace_cases import pipeline
 from totalplace_cases.errors import InputError, TotalPlaceError
 from totalplace_cases.io.casefile import load_path
-from totalplace_cases.method import adjustments, count, discounting, prices, realisation
+from totalplace_cases.method import (
+    adjustments,
+    count,
+    cuts,
+    discounting,
+    prices,
+    realisation,
+    rollup,
+)
 from totalplace_cases.method.appraisal import appraise_programme
 from totalplace_cases.method.conventions import Options
 from totalplace_cases.method.results import Appraisal, YearValues
@@ -453,6 +464,54 @@ RELAYS = {
     "an error already placed, or a plugin's error, passed on": "the scenarios above",
 }
 
+
+def _scenario(cut: str = "£1", cells=((("2008-09", "a", "c", "t", "revenue", "a"), 100),), **kw):
+    from totalplace_cases.models import CutScenario
+
+    return lambda: cuts.run_scenario(count.build_count(cells, []), CutScenario.of("s", cut, **kw))
+
+
+def _rollup(*returns, **kw):
+    return lambda: rollup.rollup(list(returns), **kw)
+
+
+def _place_return(name: str, year: str):
+    base = tp.parse_year(year)
+    money = [Decimal(1)] * 6
+    return rollup.PlaceReturn(
+        name, name, name, name, 1, base, base, "start", ("g",), (), ("approved",), 1, None, None,
+        *money,
+    )  # fmt: skip
+
+
+#: Raises of arithmetic that appraise never runs: the cuts scenarios and the roll-up. Each is
+#: reported by its own command with file, line and field; here each is shown raising.
+OTHER_COMMANDS: dict[str, Callable[[], None]] = {
+    "a negative weight for sharing a cut": _guard(
+        lambda: cuts.apportion(1, [-1]),
+        ValueError,
+    ),
+    "weights for sharing a cut that add up to nothing": _guard(
+        lambda: cuts.apportion(1, [0]),
+        ValueError,
+    ),
+    "a count with no spend to cut": _guard(_scenario(cells=()), TotalPlaceError),
+    "a scenario year the count lacks": _guard(_scenario(year="2010-11"), TotalPlaceError),
+    "a protection that matches no spend": _guard(
+        _scenario(protect=["theme=nothing"]), TotalPlaceError
+    ),
+    "every line protected": _guard(_scenario(protect=["agency=a"]), TotalPlaceError),
+    "a cut deeper than the unprotected spend": _guard(_scenario("£2"), TotalPlaceError),
+    "no returns to roll up": _guard(_rollup(), InputError),
+    "returns that cannot be added": _guard(
+        _rollup(_place_return("a", "2009-10"), _place_return("a", "2009-10")), InputError
+    ),
+    "rebasing without a deflator": _guard(
+        _rollup(_place_return("a", "2009-10"), _place_return("b", "2010-11"), rebase=True),
+        InputError,
+    ),
+}
+
 #: Every raise in method/: (module, function, exception, a fragment of the raise statement) ->
 #: the scenario, guard or relay that covers it.
 CATALOGUE: dict[tuple[str, str, str, str], str] = {
@@ -639,6 +698,36 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
         "TotalPlaceError",
         "",
     ): "a calendar price year the deflator lacks",
+    ("cuts", "apportion", "ValueError", "0 or more"): "a negative weight for sharing a cut",
+    (
+        "cuts",
+        "apportion",
+        "ValueError",
+        "add up to nothing",
+    ): "weights for sharing a cut that add up to nothing",
+    ("cuts", "baseline_year", "ScenarioError", "holds no spend"): "a count with no spend to cut",
+    (
+        "cuts",
+        "baseline_year",
+        "ScenarioError",
+        "the count has no",
+    ): "a scenario year the count lacks",
+    (
+        "cuts",
+        "run_scenario",
+        "ScenarioError",
+        "matches no spend",
+    ): "a protection that matches no spend",
+    ("cuts", "run_scenario", "ScenarioError", "no unprotected spend"): "every line protected",
+    (
+        "cuts",
+        "run_scenario",
+        "ScenarioError",
+        "more than the unprotected spend",
+    ): "a cut deeper than the unprotected spend",
+    ("rollup", "rollup", "InputError", "no returns to roll up"): "no returns to roll up",
+    ("rollup", "rollup", "InputError", "InputError(problems)"): "returns that cannot be added",
+    ("rollup", "rollup", "InputError", "needs a GDP deflator"): "rebasing without a deflator",
 }
 
 
@@ -690,11 +779,12 @@ def test_every_raise_in_the_method_is_in_the_catalogue():
     unexplained = [site[:3] for site in sites if len(covering(site)) != 1]
     assert not unexplained, f"raises with no (or more than one) catalogue entry: {unexplained}"
     used = {what for site in sites for what in covering(site)}
-    known = set(SCENARIOS) | set(GUARDS) | set(RELAYS) | {"unknown status (option)"}
+    known = set(SCENARIOS) | set(GUARDS) | set(RELAYS) | set(OTHER_COMMANDS)
+    known.add("unknown status (option)")
     assert used <= known, used - known
     # Options reach the same raises as the files do, through other fields.
     options = {name for name, scenario in SCENARIOS.items() if scenario.field.startswith("--")}
-    assert set(SCENARIOS) | set(GUARDS) <= used | options
+    assert set(SCENARIOS) | set(GUARDS) | set(OTHER_COMMANDS) <= used | options
 
 
 def _write(folder: Path, scenario: Scenario) -> Path:
@@ -767,3 +857,8 @@ def test_an_unknown_status_is_refused_before_anything_is_read(invoke, tmp_path):
 @pytest.mark.parametrize("name", sorted(GUARDS))
 def test_a_guard_is_an_argument_check_no_case_file_reaches(name):
     GUARDS[name]()
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_COMMANDS))
+def test_another_commands_raise_is_shown_raising(name):
+    OTHER_COMMANDS[name]()

@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..money import parse_fraction, parse_money, parse_number, parse_uplift
 from ..periods import FinancialYear
+from .cuts import read_cut_scenarios
 from .fields import (
     Fields,
     describe,
@@ -55,6 +56,7 @@ from .fields import (
     expect_text_value,
     expect_year,
 )
+from .fivecase import FIVE_CASE_KEYS, read_five_case
 from .toml_lines import FieldLines
 
 __all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_programme"]
@@ -62,7 +64,7 @@ __all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_pr
 PROGRAMME_FILE = "programme.toml"
 MAX_YEARS = 1000
 
-PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances", "evidence")
+PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances", "evidence", "scenarios")
 #: The keys of [evidence] in programme.toml: how the evidence pack is made.
 EVIDENCE_KEYS = ("templates",)
 PROGRAMME_TABLE_KEYS = (
@@ -111,6 +113,7 @@ CASE_KEYS = (
     "business_as_usual",
     "preferred",
     "preferred_reason",
+    *FIVE_CASE_KEYS,
 )
 #: The fields of one ``[[options]]`` table: an option of the case, with its own lines.
 OPTION_KEYS = ("id", "title", "description", "costs", "benefits", "realignments")
@@ -321,6 +324,7 @@ def read_programme(
         source=path,
         register=f.get(head, p, "register", _register_location),
         tolerances=tolerances,
+        scenarios=read_cut_scenarios(f, data),
     )
     return programme, seen
 
@@ -482,6 +486,7 @@ def read_case(
         "discount_schedule": f.get(data, (), "discount_schedule", expect_id),
         "timing": f.get(data, (), "timing", expect_choice(TIMINGS)),
         "notes": f.get(data, (), "notes", expect_str, default="") or "",
+        **read_five_case(f, data),
     }
     if case_id is None or category is None or start is None or years is None or options is None:
         return None

@@ -67,6 +67,14 @@ def test_the_diff_lists_exactly_the_figures_a_realignment_moves(two_returns):
                 ("agencies", row_id, "pv_realigned"),
                 ("agencies", row_id, "net_fiscal_after_realignment"),
             }
+    # Affordability, real and nominal: £10,000 more realigned in to KCC and out of the MoJ in
+    # 2011-12, so their net positions that year and over all years move; in the total, both
+    # columns move and the net does not (what one body gains the other loses).
+    for table in ("affordability", "affordability_nominal"):
+        expected |= {(table, "total", "realigned_in"), (table, "total", "realigned_out")}
+        for agency, column in (("kcc", "realigned_in"), ("moj", "realigned_out")):
+            for row_id in (agency, f"{agency}/2011-12"):
+                expected |= {(table, row_id, column), (table, row_id, "net")}
     assert found == expected
     by = {(c.table, c.row, c.column): c for c in changes}
     moved = by[("realignments", row, "amount")]
@@ -85,14 +93,15 @@ def test_the_command_prints_each_change_and_nothing_for_the_same_return(two_retu
     assert same.exit_code == 0 and same.output == "No figure differs.\n"
     result = runner.invoke(cli, ["evidence", "diff", str(old_path), str(new_path)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("11 figures differ:")
+    # 11 in the appraisal's tables, 10 in each affordability table (real and nominal).
+    assert result.output.startswith("31 figures differ:")
     assert (
         "Budget realignment schedule: Amount [2011-12]: £50,000.00 -> £60,000.00" in result.output
     )
     as_json = runner.invoke(
         cli, ["evidence", "diff", str(old_path), str(new_path), "--format", "json"]
     )
-    assert len(json.loads(as_json.output)["changes"]) == 11
+    assert len(json.loads(as_json.output)["changes"]) == 31
 
 
 def test_a_file_that_is_not_a_return_is_named(tmp_path, two_returns):

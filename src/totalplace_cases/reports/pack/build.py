@@ -16,6 +16,7 @@ from ...method.results import Appraisal
 from ...models import Programme
 from ...plugin import EvidenceTable
 from ...reports.json import money
+from .fivecase import affordability_section, five_case_section
 from .model import Made, Pack, Section
 from .sections import (
     Names,
@@ -100,6 +101,7 @@ def build_pack(
     count: Any = None,
     gains: Any = None,
     charts: bool = True,
+    affordability: Any = None,
 ) -> Pack:
     """The evidence pack for ``programme``'s ``appraisal``.
 
@@ -111,6 +113,9 @@ def build_pack(
         (:class:`~totalplace_cases.method.count.Count`), or None when it names none; ``gains``
         the counted cases' cashable gains against it.
     :param charts: whether to include charts (the formats that cannot show them skip drawing).
+    :param affordability: the cases' affordability by agency and year
+        (:class:`~totalplace_cases.method.affordability.Affordability`), or None to say it was
+        not worked out.
     """
     names = Names(programme, rules.registry)
     sections: list[Section] = [
@@ -137,6 +142,10 @@ def build_pack(
         else realisation_section(realisation, programme, names, charts=charts),
         assumptions_section(appraisal, programme, made, number=7),
         plugin_section(evidence, number=8),
+        five_case_section(programme, number=9),
+        note_section(10, "affordability", "Affordability", "Affordability was not worked out.")
+        if affordability is None
+        else affordability_section(affordability, names, number=10),
     ]
     title = f"{programme.name or programme.id}: evidence return"
     pack = Pack(programme.id, title, made, sections)

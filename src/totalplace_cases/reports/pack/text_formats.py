@@ -16,7 +16,7 @@ from ...money import round_money
 from .cells import format_cell, formula_safe, markdown_text
 from .model import Pack, Table
 
-__all__ = ["CSV_INDEX", "csv_files", "render_markdown"]
+__all__ = ["CSV_INDEX", "csv_files", "markdown_table", "render_markdown"]
 
 CSV_INDEX = "index.csv"
 BOM = "\ufeff"
@@ -26,7 +26,9 @@ _RIGHT = frozenset({"money", "ratio", "number", "decimal", "integer", "percent"}
 # -- Markdown ---------------------------------------------------------------------------------
 
 
-def _md_table(table: Table) -> str:
+def markdown_table(table: Table) -> str:
+    """One table as Markdown: cells as a reader sees them, the control total in bold, then
+    its notes."""
     headers = [markdown_text(c.title) for c in table.columns]
     align = ["---:" if c.kind in _RIGHT else ":---" for c in table.columns]
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
@@ -67,7 +69,7 @@ def render_markdown(pack: Pack) -> bytes:
             parts.append(markdown_text(section.intro))
         for table in section.tables:
             by = f" (from the plugin {markdown_text(table.plugin)})" if table.plugin else ""
-            parts.append(f"### {markdown_text(table.title)}{by}\n\n{_md_table(table)}")
+            parts.append(f"### {markdown_text(table.title)}{by}\n\n{markdown_table(table)}")
         if section.charts:
             parts.append(
                 "Charts (in the HTML pack): "
