@@ -50,3 +50,42 @@ def test_kinds_and_statuses_are_checked():
         CostLine(agency="kcc", kind="opex", amounts={})
     with pytest.raises(ValueError):
         tp.Agency(id="x", kind="quango")
+
+
+# --- non-finite numbers are refused with the project's error (issue 8) -------------------------
+
+NON_FINITE = [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), float("nan"), float("inf")]
+
+
+@pytest.mark.parametrize("value", NON_FINITE, ids=repr)
+def test_models_refuse_non_finite_amounts_volumes_and_fractions(value):
+    from totalplace_cases.errors import TotalPlaceError
+
+    builds = [
+        lambda: CostLine(agency="kcc", kind="revenue", amounts={"2010-11": value}),
+        lambda: CostLine(agency="kcc", kind="capital", amounts={}, optimism_bias=value),
+        lambda: CostLine(agency="kcc", kind="capital", amounts={}, project_types={"x": value}),
+        lambda: BenefitLine(id="b", agency="kcc", value_type="fiscal", amounts={"2010-11": value}),
+        lambda: BenefitLine(id="b", agency="kcc", value_type="social", volumes={"2010-11": value}),
+        lambda: BenefitLine(id="b", agency="kcc", value_type="social", unit_value=value),
+        lambda: BenefitLine(id="b", agency="kcc", value_type="social", deadweight=value),
+        lambda: tp.Realignment("a", "b", "revenue", amounts={"2010-11": value}),
+        lambda: tp.Settings(deflator_projection=value),
+    ]
+    for build in builds:
+        with pytest.raises(TotalPlaceError):
+            build()
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 2.0, "3", True, 0, 1001])
+def test_a_case_needs_a_whole_number_of_years_within_bounds(value):
+    with pytest.raises(MoneyError, match="years: expected a whole number"):
+        BusinessCase(id="c", title="C", category="community", start="2010-11", years=value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), 2.5, -1])
+def test_whole_numbers_of_models_are_checked(value):
+    with pytest.raises(MoneyError, match="expected a whole number"):
+        CostLine(agency="kcc", kind="revenue", amounts={}, confidence=value)
+    with pytest.raises(MoneyError, match="expected a whole number"):
+        tp.Programme(id="p", population=value)

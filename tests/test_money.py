@@ -149,3 +149,120 @@ def test_commas_are_thousands_separators_or_an_error():
         parse_number("1,5")  # a decimal comma would silently read as 15
     with pytest.raises(MoneyError):
         parse_fraction("0,1")  # and as 1 here, wiping out a benefit
+
+
+# --- one error type, one way of writing numbers, and bounds (issue 8) ---------------------------
+
+
+def test_money_error_is_the_projects_own_error():
+    from totalplace_cases.errors import TotalPlaceError
+
+    assert issubclass(MoneyError, TotalPlaceError)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1e3",  # an exponent
+        "1E-2",
+        "1_000",  # Python's digit separator
+        "١٢٣",  # Arabic-Indic digits, which Decimal() would read as 123
+        "１２",  # fullwidth digits
+        "NaN",
+        "nan",
+        "Infinity",
+        "-inf",
+        ".5",  # no digit before the point
+        "5.",  # none after it
+        "0x10",
+        "1.2.3",
+        "+-1",
+        "",
+    ],
+)
+@pytest.mark.parametrize("parse", [parse_money, parse_number, parse_fraction])
+def test_numbers_are_written_only_the_way_money_is(parse, text):
+    with pytest.raises(MoneyError):
+        parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1500", "1500"), ("1,500", "1500"), ("2.5", "2.5"), (" 12 ", "12"), ("-3", "-3")],
+)
+def test_volumes_accept_the_forms_money_accepts(text, value):
+    assert parse_number(text) == parse_money(text) == Decimal(value)
+
+
+def test_a_fraction_takes_no_thousands_commas():
+    assert parse_fraction("0.25") == Decimal("0.25")
+    with pytest.raises(MoneyError):
+        parse_fraction("0,250")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity"), float("nan")],
+)
+def test_non_finite_numbers_are_refused_with_the_projects_error(value):
+    for parse in (parse_number, parse_fraction):
+        with pytest.raises(MoneyError):
+            parse(value)
+    with pytest.raises(MoneyError):
+        parse_money(value)
+
+
+def test_amounts_are_bounded_and_the_bound_is_named():
+    from totalplace_cases.money import MAX_AMOUNT
+
+    assert parse_money(MAX_AMOUNT) == MAX_AMOUNT
+    assert parse_money(-MAX_AMOUNT) == -MAX_AMOUNT
+    assert parse_money("1,000,000,000,000,000") == MAX_AMOUNT
+    with pytest.raises(MoneyError, match="1,000,000,000,000,000"):
+        parse_money("1,000,000,000,000,000.01")
+    with pytest.raises(MoneyError, match="no further from zero"):
+        parse_money(10**18)
+
+
+def test_volumes_are_bounded():
+    from totalplace_cases.money import MAX_VOLUME
+
+    assert parse_number(MAX_VOLUME) == MAX_VOLUME
+    with pytest.raises(MoneyError, match="no further from zero"):
+        parse_number(MAX_VOLUME + 1)
+    with pytest.raises(MoneyError, match="no further from zero"):
+        parse_number(1e300)
+
+
+def test_decimal_places_are_bounded_but_trailing_zeros_do_not_count():
+    from totalplace_cases.money import MAX_DECIMALS
+
+    assert parse_money("0." + "0" * (MAX_DECIMALS - 1) + "1") == Decimal(10) ** -MAX_DECIMALS
+    assert parse_fraction("0.5" + "0" * 40) == Decimal("0.5")
+    with pytest.raises(MoneyError, match=f"at most {MAX_DECIMALS} digits"):
+        parse_money("0." + "0" * MAX_DECIMALS + "1")
+    with pytest.raises(MoneyError, match=f"at most {MAX_DECIMALS} digits"):
+        parse_fraction(1e-30)
+
+
+def test_a_very_long_value_is_refused_quickly_and_echoed_short():
+    text = "9" * 1_000_000
+    with pytest.raises(MoneyError) as caught:
+        parse_money(text)
+    assert len(str(caught.value)) < 300
+    assert "1,000,000 characters" in str(caught.value)
+
+
+def test_control_characters_in_a_bad_value_are_escaped_in_the_message():
+    with pytest.raises(MoneyError) as caught:
+        parse_money("12\x1b]0;title\x07")
+    assert "\x1b" not in str(caught.value)
+    assert "\\x1b]0;title\\x07" in str(caught.value)
+
+
+def test_large_amounts_round_and_show_without_a_decimal_error():
+    # Beyond the 28 digits of Python's default decimal context, as programme totals can be.
+    amount = Decimal("123456789012345678901234567890.125")
+    assert round_money(amount) == Decimal("123456789012345678901234567890.13")
+    assert format_gbp(amount).endswith(",890.13")
+    assert format_gbp(amount, pence=False).endswith(",890")

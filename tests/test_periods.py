@@ -337,3 +337,42 @@ def test_years_compare_and_hash_on_their_start_year_alone():
     assert FY(2009) < FY(2010) <= FY(2010) < FY(2011) and FY(2011) > FY(2010) >= FY(2010)
     with pytest.raises(TypeError):
         FY(2010) < 2011  # noqa: B015
+
+
+# --- one error type and the supported range (issue 8) -------------------------------------------
+
+
+def test_period_error_is_the_projects_own_error():
+    from totalplace_cases.errors import TotalPlaceError
+
+    assert issubclass(PeriodError, TotalPlaceError)
+
+
+def test_the_supported_range_is_the_range_financial_year_accepts():
+    from totalplace_cases.periods import FIRST_START_YEAR, LAST_START_YEAR
+
+    assert str(FinancialYear(FIRST_START_YEAR)) == "1000-01"
+    assert str(FinancialYear(LAST_START_YEAR)) == "9998-99"
+    assert parse_year("9998-99") == FinancialYear(LAST_START_YEAR)
+    for outside in (FIRST_START_YEAR - 1, LAST_START_YEAR + 1):
+        with pytest.raises(PeriodError, match="out of range"):
+            FinancialYear(outside)
+    with pytest.raises(PeriodError, match="out of range"):
+        parse_year("9999-00")
+    with pytest.raises(PeriodError, match="out of range"):
+        FinancialYear(LAST_START_YEAR) + 1
+
+
+@pytest.mark.parametrize("parse", [parse_year, parse_quarter, year_of])
+def test_long_or_hostile_text_is_refused_with_a_short_escaped_echo(parse):
+    for text in ("2010-11" + " " * 100_000 + "x", "2010-11\x1b[2J", "٢٠١٠-١١"):
+        with pytest.raises(PeriodError) as caught:
+            parse(text)
+        message = str(caught.value)
+        assert len(message) < 300
+        assert "\x1b" not in message
+
+
+def test_a_range_of_years_needs_a_whole_number():
+    with pytest.raises(PeriodError, match="whole number"):
+        year_range("2010-11", "3")  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ import attrs
 from attrs import validators as v
 
 from .errors import Problem
-from .money import parse_fraction, parse_money, parse_number, parse_uplift
+from .money import MoneyError, parse_fraction, parse_money, parse_number, parse_uplift
 from .periods import FinancialYear, parse_year
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "CUT_DIMENSIONS",
     "FREQUENCIES",
     "IMPACT_DIRECTIONS",
+    "MAX_YEARS",
     "READINESS_DIMENSIONS",
     "RISK_LEVELS",
     "SIGNIFICANCES",
@@ -92,10 +93,17 @@ FREQUENCIES: tuple[str, ...] = ("annual", "quarterly")
 
 YearAmounts = Mapping[FinancialYear, Decimal]
 
+#: The longest appraisal period, in years.
+MAX_YEARS = 1000
+
 
 def _frozen_mapping(value: Mapping | None) -> Mapping:
     """Store mappings read-only, so a frozen model cannot be changed through its dicts."""
     return MappingProxyType(dict(sorted((value or {}).items())))
+
+
+def _fraction_mapping(value: Mapping | None) -> Mapping:
+    return _frozen_mapping({key: parse_fraction(share) for key, share in (value or {}).items()})
 
 
 def _by_year(convert):
@@ -113,6 +121,21 @@ def _optional(convert):
 
 def _number(value: object) -> Decimal:
     return parse_number(value)
+
+
+def _whole_number(minimum: int | None = None, maximum: int | None = None, optional: bool = False):
+    """A validator: an int (not a bool, float or NaN) within bounds, else a MoneyError."""
+
+    def check(_instance: object, attribute: attrs.Attribute, value: object) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise MoneyError(f"{attribute.name}: expected a whole number, found {value!r}")
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            bounds = f"at least {minimum}" if maximum is None else f"{minimum} to {maximum}"
+            raise MoneyError(f"{attribute.name}: expected a whole number {bounds}, found {value}")
+
+    return check
 
 
 _money_by_year = _by_year(parse_money)
@@ -165,8 +188,8 @@ class CostLine:
     id: str | None = None
     description: str = ""
     optimism_bias: Decimal | None = attrs.field(default=None, converter=_optional(parse_uplift))
-    confidence: int | None = None
-    project_types: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
+    confidence: int | None = attrs.field(default=None, validator=_whole_number(1, optional=True))
+    project_types: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_fraction_mapping)
     mitigation: Decimal | None = _fraction
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
@@ -302,7 +325,7 @@ class BenefitLine:
     attribution: Decimal | None = _fraction
     drop_off: Decimal | None = _fraction
     optimism_bias: Decimal | None = _fraction
-    confidence: int | None = None
+    confidence: int | None = attrs.field(default=None, validator=_whole_number(1, optional=True))
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     agency_map: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
@@ -483,7 +506,7 @@ class BusinessCase:
     title: str
     category: str
     start: FinancialYear = attrs.field(converter=parse_year)
-    years: int = attrs.field(validator=v.gt(0))
+    years: int = attrs.field(validator=_whole_number(1, MAX_YEARS))
     theme: str = ""
     sponsor: str | None = None
     status: Status = attrs.field(default="proposed", validator=v.in_(STATUSES))
@@ -594,7 +617,9 @@ class Settings:
     optimism_bias_table: str = "green-book-optimism-bias"
     vfm_table: str = "dft-vfm-categories"
     deflator: str = "hmt-gdp-deflator"
-    deflator_projection: Decimal | None = None
+    deflator_projection: Decimal | None = attrs.field(
+        default=None, converter=_optional(lambda value: parse_number(value, "a projection rate"))
+    )
 
 
 def _tolerance(value: object) -> Decimal:
@@ -799,7 +824,7 @@ class Programme:
     name: str = ""
     place: str = ""
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
-    population: int | None = None
+    population: int | None = attrs.field(default=None, validator=_whole_number(0, optional=True))
     baseline: tuple[Path, ...] = attrs.field(default=(), converter=lambda v: tuple(map(Path, v)))
     discount_base: FinancialYear | None = attrs.field(default=None, converter=_year)
     description: str = ""

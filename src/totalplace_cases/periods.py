@@ -16,7 +16,12 @@ from collections.abc import Iterator
 import attrs
 import pendulum
 
+from .display import shown
+from .errors import TotalPlaceError
+
 __all__ = [
+    "FIRST_START_YEAR",
+    "LAST_START_YEAR",
     "FinancialYear",
     "PeriodError",
     "Quarter",
@@ -26,11 +31,17 @@ __all__ = [
     "year_range",
 ]
 
-_YEAR_RE = re.compile(r"^\s*([0-9]{4})\s*[-/]\s*([0-9]{2})\s*$")
-_QUARTER_RE = re.compile(r"^\s*([0-9]{4}\s*[-/]\s*[0-9]{2})\s+Q([1-4])\s*$", re.IGNORECASE)
+# Matched whole (fullmatch) and only on short text, so they take linear time at worst.
+_YEAR_RE = re.compile(r"\s*([0-9]{4})\s*[-/]\s*([0-9]{2})\s*")
+_QUARTER_RE = re.compile(r"\s*([0-9]{4}\s*[-/]\s*[0-9]{2})\s+Q([1-4])\s*", re.IGNORECASE)
+#: The first and last calendar years in which a supported financial year starts (1000-01 to
+#: 9998-99), as :class:`FinancialYear` checks; periods that run outside them are input errors.
+FIRST_START_YEAR = 1000
+LAST_START_YEAR = 9998
+_LONGEST = 40  # characters: longer than any year, quarter or date however spaced
 
 
-class PeriodError(ValueError):
+class PeriodError(TotalPlaceError, ValueError):
     """A year or quarter that is not written the way the method requires."""
 
 
@@ -197,13 +208,15 @@ def parse_year(text: object) -> FinancialYear:
         raise PeriodError(
             f'expected a financial year written like "2010-11", found {_describe(text)}'
         )
-    match = _YEAR_RE.match(text)
+    match = _YEAR_RE.fullmatch(text) if len(text) <= _LONGEST else None
     if not match:
-        raise PeriodError(f'expected a financial year written like "2010-11", found "{text}"')
+        raise PeriodError(
+            f'expected a financial year written like "2010-11", found "{shown(text)}"'
+        )
     start, end = int(match.group(1)), int(match.group(2))
     if (start + 1) % 100 != end:
         raise PeriodError(
-            f'"{text}" is not a financial year: a year starting in {start} ends in '
+            f'"{shown(text)}" is not a financial year: a year starting in {start} ends in '
             f'{start + 1} (write "{start}-{(start + 1) % 100:02d}")'
         )
     return FinancialYear(start)
@@ -215,9 +228,9 @@ def parse_quarter(text: object) -> Quarter:
         return text
     if not isinstance(text, str):
         raise PeriodError(f'expected a quarter written like "2011-12 Q3", found {_describe(text)}')
-    match = _QUARTER_RE.match(text)
+    match = _QUARTER_RE.fullmatch(text) if len(text) <= _LONGEST else None
     if not match:
-        raise PeriodError(f'expected a quarter written like "2011-12 Q3", found "{text}"')
+        raise PeriodError(f'expected a quarter written like "2011-12 Q3", found "{shown(text)}"')
     return Quarter(parse_year(match.group(1)), int(match.group(2)))
 
 
@@ -230,6 +243,10 @@ def year_of(day: _dt.date | str) -> FinancialYear:
 def year_range(first: FinancialYear | str, count: int) -> list[FinancialYear]:
     """``count`` consecutive financial years starting at ``first``."""
     start = parse_year(first)
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise PeriodError(
+            f"a range of years needs a whole number of years, found {_describe(count)}"
+        )
     if count < 0:
         raise PeriodError(f"a range of years needs a count of 0 or more, found {count}")
     return [start + i for i in range(count)]
@@ -243,15 +260,19 @@ def iter_years(first: FinancialYear, last: FinancialYear) -> Iterator[FinancialY
 
 def _as_date(day: _dt.date | str) -> _dt.date:
     if isinstance(day, str):
+        if len(day) > _LONGEST:
+            raise PeriodError(f'expected a date written like "2011-03-31", found "{shown(day)}"')
         try:
             parsed = pendulum.parse(day, exact=True)
         except Exception as exc:  # pendulum raises its own ParserError
-            raise PeriodError(f'expected a date written like "2011-03-31", found "{day}"') from exc
+            raise PeriodError(
+                f'expected a date written like "2011-03-31", found "{shown(day)}"'
+            ) from exc
         if isinstance(parsed, _dt.datetime):
             return parsed.date()
         if isinstance(parsed, _dt.date):
             return parsed
-        raise PeriodError(f'expected a date written like "2011-03-31", found "{day}"')
+        raise PeriodError(f'expected a date written like "2011-03-31", found "{shown(day)}"')
     if isinstance(day, _dt.datetime):
         return day.date()
     if isinstance(day, _dt.date):
@@ -260,4 +281,4 @@ def _as_date(day: _dt.date | str) -> _dt.date:
 
 
 def _describe(value: object) -> str:
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {shown(repr(value))}"

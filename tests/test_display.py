@@ -1,0 +1,47 @@
+"""Showing user text: control characters escaped, echoed values shortened."""
+
+from __future__ import annotations
+
+import pytest
+
+from totalplace_cases.display import ECHO_LIMIT, clean, control_characters, shown
+
+# An OSC sequence that would set the terminal's title, a CSI colour, a one-character C1 CSI,
+# a carriage return that overwrites the line, and a right-to-left override.
+HOSTILE = "a\x1b]0;owned\x07b\x1b[31mc\x9b2Jd\re\u202ef"
+
+
+@pytest.mark.parametrize("show", [clean, shown])
+def test_no_control_character_survives(show):
+    text = show(HOSTILE, 1000) if show is shown else show(HOSTILE)
+    assert not control_characters(text)
+    assert all(c not in text for c in "\x1b\x07\x9b\r\u202e")
+    # What was there stays visible, written out.
+    assert "\\x1b]0;owned\\x07" in text
+    assert "\\x9b" in text and "\\r" in text and "\\u202e" in text
+
+
+def test_clean_keeps_the_layout_of_a_whole_output():
+    assert clean("a\tb\nc") == "a\tb\nc"
+
+
+def test_shown_puts_a_value_on_one_line():
+    assert shown("two\nlines\tand a tab") == "two\\nlines\\tand a tab"
+
+
+def test_shown_shortens_a_long_value_and_says_how_long_it_was():
+    text = shown("x" * 10_000)
+    assert text.startswith("x" * ECHO_LIMIT)
+    assert "10,000 characters" in text
+    assert len(text) < ECHO_LIMIT + 40
+
+
+def test_shown_echoes_other_values_by_their_repr():
+    assert shown(1.5) == "1.5"
+    assert shown(None) == "None"
+
+
+def test_ordinary_text_is_unchanged():
+    text = "Kent Total Place: £8.3bn, café, 東京, emoji \U0001f600"
+    assert clean(text) == text
+    assert shown(text, 1000) == text
