@@ -8,11 +8,13 @@ returns the problems it reports; ``line_no`` finds the line a test wrote somethi
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
 import re
 import shutil
+import signal
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -132,6 +134,18 @@ def _as_text(content: str | Mapping[str, Any]) -> str:
     if isinstance(content, str):
         return textwrap.dedent(content).lstrip("\n")
     return toml_text(content)
+
+
+@pytest.fixture
+def toml() -> Callable[[Mapping[str, Any]], str]:
+    """:func:`toml_text`, for a test that writes case data as text to change it further."""
+    return toml_text
+
+
+@pytest.fixture
+def programme_text() -> str:
+    """The text of the small programme ``write_case`` puts beside a case."""
+    return PROGRAMME_TOML
 
 
 @pytest.fixture
@@ -324,3 +338,28 @@ def kent_copy(tmp_path) -> Path:
         )
     programme.write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def watchdog() -> Callable[[float], contextlib.AbstractContextManager[None]]:
+    """``with watchdog(60): ...`` fails the test if the block runs longer than 60 seconds.
+
+    A guard against hangs (a reader that is quadratic on a long line, a blocking open), not a
+    speed measure: the bounds are far above the time the work takes, and far below the hours a
+    super-linear reader would need. Speed is measured in benchmarks/.
+    """
+
+    @contextlib.contextmanager
+    def guard(seconds: float) -> Iterator[None]:
+        def expire(_signum: int, _frame: object) -> None:
+            raise TimeoutError(f"still running after {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return guard

@@ -109,8 +109,10 @@ def parse_table(text: str, origin: str = "<table>") -> ParameterTable:
 
 def read_table(path: Path | str) -> ParameterTable:
     """Read a parameter table from a CSV file."""
+    from .io.textfile import read_text
+
     path = Path(path)
-    return parse_table(path.read_text(encoding="utf-8"), origin=str(path))
+    return parse_table(read_text(path), origin=str(path))
 
 
 def builtin_tables() -> list[ParameterTable]:

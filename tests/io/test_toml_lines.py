@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 import tomllib
 
+import pytest
+
 from totalplace_cases.io.toml_lines import FieldLines
 
 CASE = textwrap.dedent(
@@ -108,3 +110,47 @@ def test_lines_inside_a_multi_line_string_are_not_fields():
     assert lines.line_of(("notes",)) == 1
     assert lines.line_of(("start",)) == 6
     assert lines.line_of(("years",)) == 7
+
+
+def test_escapes_in_quoted_keys_are_decoded_as_toml_decodes_them():
+    text = '"a\\"b" = 1\n"\\u00e9t\\u00e9" = 2\n'
+    assert set(tomllib.loads(text)) == {'a"b', "été"}
+    lines = FieldLines(text)
+    assert lines.line_of(('a"b',)) == 1
+    assert lines.line_of(("été",)) == 2
+
+
+def test_nested_inline_tables_are_found_on_their_line():
+    text = 'x = 1\nmap = { a = { b = "1", c = [1, 2] }, d = "2" }\n'
+    assert tomllib.loads(text)["map"]["a"]["b"] == "1"
+    lines = FieldLines(text)
+    assert lines.line_of(("map", "a", "b")) == 2
+    assert lines.line_of(("map", "a", "c")) == 2
+    assert lines.line_of(("map", "d")) == 2
+
+
+# Lines that made the old regular expressions backtrack: each is a few megabytes of one line.
+PATHOLOGICAL = {
+    "a header with spaces and no closing bracket": "[a" + " " * 2_000_000 + "x",
+    "an inline table of unclosed strings": 'k = { , "a' + ', "a' * 700_000,
+    "a bare key without an equals sign": "a" * 3_000_000,
+    "dotted keys without an equals sign": "a." * 1_500_000,
+    "escaped quotes in a multi-line string": 'n = """' + '\\"""' * 700_000,
+    "brackets": "[" * 2_000_000,
+}
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_long_hostile_lines_take_linear_time(text, watchdog):
+    # Each is read in well under a second; a quadratic scan would take hours.
+    with watchdog(30):
+        FieldLines(text + "\nid = 1\n")
+
+
+def test_a_field_path_is_parsed_in_linear_time(watchdog):
+    from totalplace_cases.io.fields import parse_path
+
+    assert parse_path('costs[2].amounts."2011-12"') == ("costs", 2, "amounts", "2011-12")
+    assert parse_path('a."b\\"c"[10]') == ("a", 'b"c', 10)
+    with watchdog(30):
+        parse_path('"\\"' * 1_000_000)

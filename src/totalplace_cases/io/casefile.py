@@ -24,6 +24,7 @@ from ..models import (
     COST_KINDS,
     FREQUENCIES,
     MAX_COHORT_YEARS,
+    MAX_YEARS,
     PRICES,
     STATUSES,
     TIMINGS,
@@ -41,28 +42,30 @@ from ..models import (
     Tolerances,
 )
 from ..money import parse_fraction, parse_money, parse_number, parse_uplift
-from ..periods import FinancialYear
+from ..periods import LAST_START_YEAR, FinancialYear
 from .cuts import read_cut_scenarios
 from .fields import (
     Fields,
+    check_id,
     describe,
     expect_bool,
     expect_choice,
     expect_date,
     expect_id,
     expect_int,
+    expect_path_list,
     expect_str,
     expect_str_list,
     expect_text_value,
     expect_year,
 )
 from .fivecase import FIVE_CASE_KEYS, read_five_case
+from .textfile import read_text
 from .toml_lines import FieldLines
 
 __all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_programme"]
 
 PROGRAMME_FILE = "programme.toml"
-MAX_YEARS = 1000
 
 PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances", "evidence", "scenarios")
 #: The keys of [evidence] in programme.toml: how the evidence pack is made.
@@ -198,19 +201,9 @@ def _volume(value: Any) -> Decimal:
 
 def _parse_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(f"cannot read the file: {exc.strerror or exc}", file=path))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(
-                f"expected UTF-8 text, found byte {raw[exc.start]:#x} at offset {exc.start}",
-                file=path,
-            )
-        )
+        text = read_text(path)
+    except InputError as exc:
+        problems.extend(exc.problems)
         return None
     try:
         return tomllib.loads(text), text
@@ -223,7 +216,14 @@ def _parse_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], st
                 line=int(match.group(1)) if match else None,
             )
         )
-        return None
+    except RecursionError:
+        problems.append(
+            Problem(
+                "arrays or tables are nested too deeply to read (case files nest a few levels)",
+                file=path,
+            )
+        )
+    return None
 
 
 def _open(
@@ -241,7 +241,7 @@ def _open(
 
 def read_programme(
     path: Path, problems: list[Problem]
-) -> tuple[Programme, dict[str, tuple[int | None, Any]]] | None:
+) -> tuple[Programme, dict[str, tuple[tuple, Any]]] | None:
     """Read ``programme.toml`` (without its cases)."""
     opened = _open(path, problems, PROGRAMME_KEYS)
     if opened is None:
@@ -253,7 +253,7 @@ def read_programme(
         head = {}
     p = ("programme",)
     f.check_keys(head, p, PROGRAMME_TABLE_KEYS)
-    plugin_paths = f.get(head, p, "plugins", expect_str_list, default=[]) or []
+    plugin_paths = f.get(head, p, "plugins", expect_path_list, default=[]) or []
     baseline = _baseline_files(f, head, p, path.parent)
     projection = None
     settings = Settings()
@@ -278,7 +278,7 @@ def read_programme(
     tolerances = _read_tolerances(f, data)
     templates = _evidence_templates(f, data, path.parent)
     agencies = []
-    seen: dict[str, tuple[int | None, Any]] = {}
+    seen: dict[str, tuple[tuple, Any]] = {}
     for index, item in enumerate(f.get_tables(data, (), "agencies")):
         a = ("agencies", index)
         f.check_keys(item, a, AGENCY_KEYS)
@@ -288,12 +288,10 @@ def read_programme(
         if agency_id is None:
             continue
         if agency_id in seen:
-            f.problem(
-                (*a, "id"),
-                f'agency "{agency_id}" is defined twice (first at line {seen[agency_id][0]})',
-            )
+            first = f.lines.line_of(seen[agency_id][0])
+            f.problem((*a, "id"), f'agency "{agency_id}" is defined twice (first at line {first})')
             continue
-        seen[agency_id] = (f.lines.line_of((*a, "id")), (*a, "parent") if parent else None)
+        seen[agency_id] = ((*a, "id"), (*a, "parent") if parent else None)
         agencies.append(
             Agency(
                 id=agency_id,
@@ -308,6 +306,12 @@ def read_programme(
             f.problem(
                 seen[agency.id][1], f'unknown agency "{agency.parent}"; define it in [[agencies]]'
             )
+    for agency, loop in _parent_loops(agencies):
+        f.problem(
+            seen[agency.id][1],
+            f"the parent chain loops back to this agency: {' -> '.join(loop)}; an agency "
+            "cannot be its own parent, directly or through others",
+        )
     programme = Programme(
         id=f.get(head, p, "id", expect_id, required=True, default="") or "programme",
         name=f.get(head, p, "name", expect_str, default="") or "",
@@ -413,6 +417,21 @@ def _baseline_files(f: Fields, head: Mapping, p: tuple, folder: Path) -> list[Pa
     return files
 
 
+def _parent_loops(agencies: list[Agency]) -> list[tuple[Agency, list[str]]]:
+    """Each loop of ``parent`` links, once, with the first agency of the file that is in it."""
+    parents = {a.id: a.parent for a in agencies}
+    loops, reported = [], set()
+    for agency in agencies:
+        chain, current = [agency.id], parents.get(agency.id)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        if current == agency.id and agency.id not in reported:
+            reported.update(chain)
+            loops.append((agency, [*chain, agency.id]))
+    return loops
+
+
 def read_case(
     path: Path,
     problems: list[Problem],
@@ -435,6 +454,13 @@ def read_case(
     category = f.get(data, (), "category", expect_id, required=True)
     start = f.get(data, (), "start", expect_year, required=True)
     years = f.get(data, (), "years", lambda v: expect_int(v, 1, MAX_YEARS), required=True)
+    if start is not None and years is not None and start.start_year + years - 1 > LAST_START_YEAR:
+        f.problem(
+            ("years",),
+            f"{years} years from {start} would run past {FinancialYear(LAST_START_YEAR)}, the "
+            "last financial year the tool supports",
+        )
+        years = None
     period = _period(start, years, data.get("years"))
     if category is not None and categories is not None and category not in categories:
         f.problem(("category",), _unknown_category(category, categories))
@@ -511,16 +537,17 @@ def _read_lines(
 ) -> tuple[list[CostLine], list[BenefitLine], list[Realignment]]:
     """The ``costs``, ``benefits`` and ``realignments`` of a case, or of one of its options
     (``prefix`` ``("options", N)``), each problem named under ``prefix``."""
+    cost_items = f.get_tables(data, prefix, "costs")
     costs = [
-        _read_cost(f, item, i, period, check_agency, prefix)
-        for i, item in enumerate(f.get_tables(data, prefix, "costs"))
+        _read_cost(f, item, i, period, check_agency, prefix) for i, item in enumerate(cost_items)
     ]
+    benefit_items = f.get_tables(data, prefix, "benefits")
     benefits = [
         _read_benefit(f, item, i, period, check_agency, check_category, prefix)
-        for i, item in enumerate(f.get_tables(data, prefix, "benefits"))
+        for i, item in enumerate(benefit_items)
     ]
-    _check_unique_ids(f, "cost", costs, prefix)
-    _check_unique_ids(f, "benefit", benefits, prefix)
+    _check_unique_ids(f, "cost", costs, cost_items, prefix)
+    _check_unique_ids(f, "benefit", benefits, benefit_items, prefix)
     realignments = [
         _read_realignment(f, item, i, period, check_agency, prefix)
         for i, item in enumerate(f.get_tables(data, prefix, "realignments"))
@@ -633,27 +660,44 @@ def _period(
     """
     if start is None:
         return None
-    if years is None and isinstance(raw_years, str) and re.fullmatch(r"[0-9]+", raw_years.strip()):
-        years = int(raw_years)
-    if years is None or years < 1:
+    digits = raw_years.strip() if isinstance(raw_years, str) else ""
+    if years is None and len(digits) <= 4 and digits.isascii() and digits.isdigit():
+        years = int(digits)
+    if years is None or not 1 <= years <= LAST_START_YEAR - start.start_year + 1:
         return (start, None)
     return (start, start + (years - 1))
 
 
-def _check_unique_ids(f: Fields, kind: str, lines: list, prefix: tuple = ()) -> None:
-    """Ids of the cost (or benefit) lines of one case (or option) must differ."""
+def _check_unique_ids(
+    f: Fields, kind: str, lines: list, items: list[Mapping], prefix: tuple = ()
+) -> None:
+    """Ids of the cost (or benefit) lines of one case (or option) must differ, given or
+    default."""
     seen: dict[str, int] = {}
     where = "option" if prefix else "case"
-    for index, line in enumerate(lines):
+    for index, (line, item) in enumerate(zip(lines, items, strict=True)):
         if line is None or line.id is None:
             continue
-        if line.id in seen:
+        first = seen.setdefault(line.id, index)
+        if first == index:
+            continue
+        if "id" not in item:
+            f.problem(
+                (*prefix, f"{kind}s", index),
+                f'this line gives no id, and its default id "{line.id}" is already the id of '
+                f"{kind}s[{first}]; give this line an id",
+            )
+        elif "id" not in items[first]:
             f.problem(
                 (*prefix, f"{kind}s", index, "id"),
-                f'{kind} id "{line.id}" is used twice in this {where} '
-                f"(also {kind}s[{seen[line.id]}])",
+                f'{kind} id "{line.id}" is already the default id of {kind}s[{first}], which '
+                "gives no id; give that line an id, or choose another",
             )
-        seen.setdefault(line.id, index)
+        else:
+            f.problem(
+                (*prefix, f"{kind}s", index, "id"),
+                f'{kind} id "{line.id}" is used twice in this {where} (also {kind}s[{first}])',
+            )
 
 
 def _line_fields(f: Fields, item: Mapping, path: tuple) -> dict[str, Any]:
@@ -701,7 +745,7 @@ def _read_cost(
         shares = f.get_table(item, c, "project_types") or {}
         for name, share in shares.items():
             try:
-                project_types[name] = parse_fraction(share)
+                project_types[check_id(name, "a project type")] = parse_fraction(share)
             except ValueError as exc:
                 f.problem((*c, "project_types", name), str(exc))
         total = sum(project_types.values(), Decimal(0))
@@ -779,6 +823,11 @@ def _read_benefit(
     }
     agency_map: dict[str, str] = {}
     for label, target in (f.get_table(item, b, "agency_map") or {}).items():
+        try:
+            check_id(label, "a body's name")
+        except ValueError as exc:
+            f.problem((*b, "agency_map", label), str(exc))
+            continue
         mapped = check_agency((*b, "agency_map", label), target)
         if mapped is not None:
             agency_map[label] = mapped
@@ -979,7 +1028,7 @@ def load_path(
                 Problem(
                     f'case id "{case.id}" is already used by {seen[case.id]}',
                     file=file,
-                    line=FieldLines(file.read_text(encoding="utf-8")).line_of(("id",)),
+                    line=_line_of(file, ("id",)),
                     field="id",
                 )
             )
@@ -999,6 +1048,14 @@ def load_path(
     else:
         programme_agencies = list(programme.agencies)
     return attrs.evolve(programme, cases=cases, agencies=programme_agencies)
+
+
+def _line_of(file: Path, path: tuple[str | int, ...]) -> int | None:
+    """The line of a field in a file already read once (None if it cannot be read again)."""
+    try:
+        return FieldLines(read_text(file)).line_of(path)
+    except InputError:
+        return None
 
 
 def _agencies_used(cases: list[BusinessCase]) -> set[str]:

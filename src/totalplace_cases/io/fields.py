@@ -15,12 +15,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..display import control_characters, shown
 from ..errors import Problem
 from ..money import MoneyError
 from ..periods import FinancialYear, PeriodError, parse_year
 from .toml_lines import FieldLines
 
-__all__ = ["Fields", "describe", "format_path"]
+__all__ = ["MAX_ID_LENGTH", "Fields", "check_id", "describe", "format_path"]
+
+#: The longest id a file may give (ids are shown in every table and message).
+MAX_ID_LENGTH = 200
 
 T = TypeVar("T")
 FieldPath = tuple[str | int, ...]
@@ -34,7 +38,8 @@ def format_path(path: FieldPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            name = part if _BARE.match(part) else '"' + part.replace('"', '\\"') + '"'
+            bare = _BARE.fullmatch(part) and len(part) <= 60
+            name = part if bare else '"' + shown(part).replace('"', '\\"') + '"'
             text += f".{name}" if text else name
     return text
 
@@ -48,12 +53,15 @@ def describe(value: object) -> str:
     if isinstance(value, float):
         return f"the float {value!r}"
     if isinstance(value, str):
-        return f'the string "{value}"'
+        return f'the string "{shown(value)}"'
     if isinstance(value, Mapping):
         return "a table"
     if isinstance(value, list):
         return "an array"
-    return f"{type(value).__name__} {value!r}"
+    kind = {"datetime": "date-time", "date": "date", "time": "time"}.get(type(value).__name__)
+    if kind is not None:
+        return f"the {kind} {shown(str(value))}"
+    return f"{type(value).__name__} {shown(repr(value))}"
 
 
 class Fields:
@@ -61,8 +69,16 @@ class Fields:
 
     def __init__(self, file: Path, text: str, problems: list[Problem]):
         self.file = file
-        self.lines = FieldLines(text)
+        self.text = text
         self.problems = problems
+        self._lines: FieldLines | None = None
+
+    @property
+    def lines(self) -> FieldLines:
+        """The lines of the file's fields, found the first time a problem needs one."""
+        if self._lines is None:
+            self._lines = FieldLines(self.text)
+        return self._lines
 
     def problem(self, path: FieldPath, message: str) -> None:
         self.problems.append(
@@ -167,7 +183,8 @@ class Fields:
                 self.problem(where, f"{year} is given twice")
                 continue
             if period is not None and not (
-                period[0] <= year and (period[1] is None or year <= period[1])
+                period[0].start_year <= year.start_year
+                and (period[1] is None or year.start_year <= period[1].start_year)
             ):
                 span = f"{period[0]} to {period[1]}" if period[1] else f"starting {period[0]}"
                 self.problem(where, f"year {year} is outside the appraisal period {span}")
@@ -185,11 +202,31 @@ def expect_str(value: Any) -> str:
 
 
 def expect_id(value: Any) -> str:
-    text = expect_str(value)
+    return check_id(expect_str(value))
+
+
+def check_id(text: str, what: str = "an id") -> str:
+    """``text`` if it is a usable id: not empty, not padded, no control characters, not long.
+
+    Ids appear in every table, message and file name, so a control character (a terminal
+    escape, a line break) or a whole paragraph is refused here rather than escaped everywhere.
+    """
     if not text.strip():
-        raise ValueError("expected a non-empty id, found an empty string")
+        raise ValueError(f"expected a non-empty {what.removeprefix('an ')}, found an empty string")
+    controls = ", ".join(dict.fromkeys(control_characters(text)))
+    if controls:
+        raise ValueError(
+            f'expected {what} without control characters, found {controls} in "{shown(text)}"'
+        )
     if text != text.strip():
-        raise ValueError(f'expected an id without leading or trailing spaces, found "{text}"')
+        raise ValueError(
+            f'expected {what} without leading or trailing spaces, found "{shown(text)}"'
+        )
+    if len(text) > MAX_ID_LENGTH:
+        raise ValueError(
+            f"expected {what} of at most {MAX_ID_LENGTH} characters, found {len(text):,}: "
+            f'"{shown(text)}"'
+        )
     return text
 
 
@@ -262,25 +299,72 @@ def expect_str_list(value: Any) -> list[str]:
     return list(value)
 
 
+def expect_path_list(value: Any) -> list[str]:
+    """An array of file or folder paths (a NUL character cannot be in a path)."""
+    paths = expect_str_list(value)
+    for path in paths:
+        if not path.strip():
+            raise ValueError("expected an array of paths, found an empty string")
+        if "\0" in path:
+            raise ValueError(
+                f'expected an array of paths, found a NUL character in "{shown(path)}"'
+            )
+    return paths
+
+
 def _closest(key: str, allowed: tuple[str, ...]) -> str | None:
     import difflib
 
+    if len(key) > 2 * max(map(len, allowed), default=0):
+        return None  # nothing that long is a near miss
     matches = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
     return matches[0] if matches else None
 
 
-_PATH_PART = re.compile(r'\.?("(?:[^"\\]|\\.)*"|[A-Za-z0-9_-]+)|\[(\d+)\]')
-
-
 def parse_path(text: str) -> FieldPath:
-    """``costs[2].amounts."2011-12"`` -> ``("costs", 2, "amounts", "2011-12")``."""
+    """``costs[2].amounts."2011-12"`` -> ``("costs", 2, "amounts", "2011-12")``.
+
+    Scanned by hand in linear time: the text may come from a plugin echoing a user's key.
+    """
     path: list[str | int] = []
-    for match in _PATH_PART.finditer(text):
-        name, index = match.groups()
-        if index is not None:
-            path.append(int(index))
-        elif name.startswith('"'):
-            path.append(name[1:-1].replace('\\"', '"'))
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "[":
+            end = text.find("]", i)
+            digits = text[i + 1 : end] if end > 0 else ""
+            if digits.isascii() and digits.isdigit():
+                path.append(int(digits))
+                i = end + 1
+                continue
+            i += 1
+        elif char == '"':
+            part, i = _quoted_part(text, i)
+            path.append(part)
+        elif char in _NAME_CHARS:
+            start = i
+            while i < len(text) and text[i] in _NAME_CHARS:
+                i += 1
+            path.append(text[start:i])
         else:
-            path.append(name)
+            i += 1
     return tuple(path)
+
+
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _quoted_part(text: str, i: int) -> tuple[str, int]:
+    """The "..." part opening at ``text[i]`` (with \\" unescaped) and the index after it."""
+    out: list[str] = []
+    j = i + 1
+    while j < len(text):
+        if text[j] == "\\" and j + 1 < len(text):
+            out.append(text[j + 1])
+            j += 2
+        elif text[j] == '"':
+            return "".join(out), j + 1
+        else:
+            out.append(text[j])
+            j += 1
+    return "".join(out), j

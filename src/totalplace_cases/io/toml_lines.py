@@ -4,7 +4,12 @@
 each table header and ``key = value`` line under its field path, e.g.
 ``("costs", 1, "amounts", "2011-12")`` for the second ``[[costs]]`` table's ``amounts`` entry.
 It understands what case files use (tables, arrays of tables, dotted and quoted keys, one-line
-inline tables); for anything else the line of the nearest enclosing field is good enough.
+inline tables, multi-line strings); for anything else the line of the nearest enclosing field is
+good enough.
+
+The text is any text a user gave, so it is scanned in time linear in its length: each regular
+expression below is matched only at a position the scan has reached, and none can backtrack
+(its repetitions are possessive, and its alternatives cannot match the same text).
 """
 
 from __future__ import annotations
@@ -15,15 +20,146 @@ __all__ = ["FieldLines"]
 
 Path = tuple[str | int, ...]
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*(.+?)\s*\]\]?\s*(#.*)?$")
-_KEY_PART = r'(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)'
-_KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
-_INLINE_KEY = re.compile(rf"[{{,]\s*({_KEY_PART})\s*=")
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_SPACE = " \t"
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]++")
+_SPACES = re.compile(r"[ \t]*+")
+_PLAIN_STRING = re.compile(r'"([^"\\]*+)"')  # a string without escapes, the usual case
+_SCALAR = re.compile(r"[^,}\] \t]*+")
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
-def _split_key(text: str) -> list[str]:
-    parts = re.findall(_KEY_PART, text)
-    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
+def _skip_space(line: str, i: int) -> int:
+    return _SPACES.match(line, i).end()  # type: ignore[union-attr]  # always matches
+
+
+def _basic_string(line: str, i: int) -> tuple[str, int] | None:
+    """The "..." string opening at ``line[i]`` (escapes decoded) and the index after it."""
+    plain = _PLAIN_STRING.match(line, i)
+    if plain:
+        return plain.group(1), plain.end()
+    out: list[str] = []
+    j = i + 1
+    while j < len(line):
+        char = line[j]
+        if char == '"':
+            return "".join(out), j + 1
+        if char == "\\" and j + 1 < len(line):
+            code = line[j + 1]
+            if code in _ESCAPES:
+                out.append(_ESCAPES[code])
+                j += 2
+                continue
+            width = {"u": 4, "U": 8}.get(code)
+            digits = line[j + 2 : j + 2 + width] if width else ""
+            if (
+                width
+                and len(digits) == width
+                and all(c in "0123456789abcdefABCDEF" for c in digits)
+            ):
+                value = int(digits, 16)
+                out.append(chr(value) if value <= 0x10FFFF else "\ufffd")
+                j += 2 + width
+                continue
+            out.append(line[j : j + 2])
+            j += 2
+            continue
+        out.append(char)
+        j += 1
+    return None
+
+
+def _read_key(line: str, i: int) -> tuple[list[str], int] | None:
+    """The dotted key starting at or after ``line[i]``, and the index after it."""
+    parts: list[str] = []
+    while True:
+        i = _skip_space(line, i)
+        if i >= len(line):
+            return None
+        char = line[i]
+        if char == '"':
+            read = _basic_string(line, i)
+            if read is None:
+                return None
+            part, i = read
+        elif char == "'":
+            end = line.find("'", i + 1)
+            if end < 0:
+                return None
+            part, i = line[i + 1 : end], end + 1
+        elif char in _BARE:
+            bare = _BARE_KEY.match(line, i)
+            assert bare is not None
+            part, i = bare.group(), bare.end()
+        else:
+            return None
+        parts.append(part)
+        i = _skip_space(line, i)
+        if i < len(line) and line[i] == ".":
+            i += 1
+            continue
+        return parts, i
+
+
+def _header(line: str) -> tuple[bool, list[str]] | None:
+    """``(is an array table, key parts)`` for a ``[table]`` or ``[[table]]`` line, else None."""
+    i = _skip_space(line, 0)
+    if not line.startswith("[", i):
+        return None
+    double = line.startswith("[[", i)
+    read = _read_key(line, i + (2 if double else 1))
+    if read is None:
+        return None
+    parts, i = read
+    closing = "]]" if double else "]"
+    if not line.startswith(closing, i):
+        return None
+    i = _skip_space(line, i + len(closing))
+    if i < len(line) and line[i] != "#":
+        return None
+    return double, parts
+
+
+def _skip_value(line: str, i: int) -> int:
+    """The index after the value (a scalar, a string or an array) at ``line[i]``."""
+    char = line[i]
+    if char == '"':
+        read = _basic_string(line, i)
+        return read[1] if read else len(line)
+    if char == "'":
+        end = line.find("'", i + 1)
+        return end + 1 if end >= 0 else len(line)
+    if char == "[":
+        depth = 0
+        while i < len(line):
+            char = line[i]
+            if char in "\"'":
+                i = _skip_value(line, i)
+                continue
+            if char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+        return i
+    return _SCALAR.match(line, i).end()  # type: ignore[union-attr]  # always matches
+
+
+def _closes(text: str, delimiter: str) -> bool:
+    """Whether ``text`` holds the (unescaped) closing ``delimiter``."""
+    if delimiter == "'''":
+        return delimiter in text
+    index = text.find(delimiter)
+    while index != -1:
+        backslashes = 0
+        while index - backslashes > 0 and text[index - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return True
+        index = text.find(delimiter, index + 1)
+    return False
 
 
 def _opens_multiline(value: str) -> str | None:
@@ -33,19 +169,6 @@ def _opens_multiline(value: str) -> str | None:
         if text.startswith(delimiter) and not _closes(text[3:], delimiter):
             return delimiter
     return None
-
-
-def _closes(text: str, delimiter: str) -> bool:
-    """Whether ``text`` holds the (unescaped) closing ``delimiter``."""
-    if delimiter == "'''":
-        return delimiter in text
-    index = text.find(delimiter)
-    while index != -1:
-        backslashes = len(text[:index]) - len(text[:index].rstrip("\\"))
-        if backslashes % 2 == 0:
-            return True
-        index = text.find(delimiter, index + 1)
-    return False
 
 
 class FieldLines:
@@ -64,10 +187,11 @@ class FieldLines:
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            header = _HEADER.match(line)
-            if header and not _KEY.match(line):
-                names = tuple(_split_key(header.group(2)))
-                if header.group(1) == "[[":
+            header = _header(line)
+            if header is not None:
+                double, parts = header
+                names = tuple(parts)
+                if double:
                     index = counters.get(names, -1) + 1
                     counters[names] = index
                     # A new [[options]] starts its own [[options.costs]] from index 0.
@@ -79,15 +203,52 @@ class FieldLines:
                     table = self._resolve(names, counters)
                 self.lines.setdefault(table, number)
                 continue
-            key = _KEY.match(line)
-            if key:
-                path = (*table, *_split_key(key.group(1)))
-                self.lines.setdefault(path, number)
-                rest = line[key.end() :]
-                closing = _opens_multiline(rest)
-                if rest.lstrip().startswith("{"):
-                    for inner in _INLINE_KEY.finditer(rest):
-                        self.lines.setdefault((*path, *_split_key(inner.group(1))), number)
+            key = _read_key(line, 0)
+            if key is None or not line.startswith("=", key[1]):
+                continue
+            path = (*table, *key[0])
+            self.lines.setdefault(path, number)
+            rest = line[key[1] + 1 :]
+            closing = _opens_multiline(rest)
+            start = _skip_space(rest, 0)
+            if rest.startswith("{", start):
+                self._inline(rest, start, path, number)
+
+    def _inline(self, line: str, i: int, path: Path, number: int) -> None:
+        """Record the keys of the inline table opening at ``line[i]``, nested ones too."""
+        stack = [path]
+        i += 1
+        expect_key = True
+        while stack:
+            i = _skip_space(line, i)
+            if i >= len(line):
+                return
+            char = line[i]
+            if char == "}":
+                stack.pop()
+                expect_key = False
+                i += 1
+                continue
+            if not expect_key:
+                if char != ",":
+                    return
+                expect_key = True
+                i += 1
+                continue
+            key = _read_key(line, i)
+            if key is None or not line.startswith("=", key[1]):
+                return
+            inner = (*stack[-1], *key[0])
+            self.lines.setdefault(inner, number)
+            i = _skip_space(line, key[1] + 1)
+            if i >= len(line):
+                return
+            if line[i] == "{":
+                stack.append(inner)
+                i += 1
+                continue
+            i = _skip_value(line, i)
+            expect_key = False
 
     @staticmethod
     def _resolve(names: tuple[str, ...], counters: dict[tuple[str, ...], int]) -> Path:
