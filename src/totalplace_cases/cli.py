@@ -1,13 +1,18 @@
 """The ``totalplace`` command: validate, appraise, and start programmes and cases.
 
 A user mistake (a bad case file, an unknown option, a missing plugin) is printed as a message
-and the command exits with code 2, without a traceback; ``--debug`` shows the traceback.
+and the command exits with code 2, without a traceback; ``--debug`` shows the traceback. Anything
+else that goes wrong is a bug in the tool or a plugin: it is reported on one line as an internal
+error with exit code 70, and ``--debug`` shows its traceback too. Everything printed passes
+through :func:`~totalplace_cases.display.clean`, so text from a file cannot reach the terminal
+as control characters.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+import tomllib
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +21,11 @@ from typing import Any
 import click
 
 from . import __version__, pipeline
+from .display import clean, shown
 from .errors import TotalPlaceError
-from .io.atomic import write_text
+from .io.atomic import check_destination, write_text
+from .io.fields import check_id
+from .io.tomlwrite import toml_string
 from .method.appraisal import statuses_counted
 from .method.conventions import Options
 from .models import STATUSES, Programme
@@ -28,6 +36,27 @@ from .resources import bundled
 __all__ = ["main"]
 
 EXIT_INPUT = 2
+#: An internal error: a bug in the tool or in a plugin (EX_SOFTWARE in sysexits.h).
+EXIT_BUG = 70
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print ``text`` with every control character escaped (line breaks and tabs kept)."""
+    click.echo(clean(text), err=err, nl=nl)
+
+
+def internal_error(exc: BaseException, debug: bool) -> None:
+    """Report an unexpected exception on one line (its traceback with ``--debug``); exit 70."""
+    if debug:
+        echo(traceback.format_exc(), err=True, nl=False)
+    detail = shown(str(exc), 300)
+    echo(
+        f"error: internal error (this is a bug): {type(exc).__name__}"
+        + (f": {detail}" if detail else "")
+        + "; run the command again with --debug to see the traceback, and report it",
+        err=True,
+    )
+    sys.exit(EXIT_BUG)
 
 
 class Session:
@@ -53,14 +82,14 @@ class Session:
             path, plugins=self.plugins, strict=self.strict, on_plugins=self._warn, options=options
         )
         for warning in loaded.programme.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            echo(f"warning: {warning}", err=True)
         return loaded.programme, loaded.rules
 
     def _warn(self, rules: Rules) -> Rules:
         for failure in rules.failures:
-            click.echo(f"warning: {failure} (skipped)", err=True)
+            echo(f"warning: {failure} (skipped)", err=True)
             if self.debug and failure.trace:
-                click.echo(failure.trace, err=True)
+                echo(failure.trace, err=True)
         return rules
 
 
@@ -92,20 +121,64 @@ def common_options(
             return command(session, *args, **kwargs)
         except TotalPlaceError as exc:
             if debug:
-                traceback.print_exc()
-            click.echo(f"error: {exc}", err=True)
+                echo(traceback.format_exc(), err=True, nl=False)
+            echo(f"error: {exc}", err=True)
             sys.exit(EXIT_INPUT)
         except OSError as exc:
             if debug:
-                traceback.print_exc()
+                echo(traceback.format_exc(), err=True, nl=False)
             where = f" {exc.filename}" if exc.filename else ""
-            click.echo(f"error:{where}: {exc.strerror or exc}", err=True)
+            echo(f"error:{where}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_INPUT)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # the last resort: a bug, reported without a traceback
+            internal_error(exc, debug)
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _CleanStream:
+    """A text stream that escapes control characters in what is written to it."""
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(clean(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+class _Group(click.Group):
+    """The command group, whose own errors (click's usage messages) are printed cleaned.
+
+    click echoes what the user typed ("No such option: ...") and the messages commands raise
+    as ``BadParameter``; this prints them through :func:`clean` and keeps click's exit codes.
+    An exception that escapes a command's own handling is the last-resort internal error.
+    """
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.ClickException as exc:
+            exc.show(file=_CleanStream(sys.stderr))
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                echo("interrupted", err=True)
+                sys.exit(130)
+            echo("Aborted!", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            internal_error(exc, debug=False)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="totalplace")
 def cli() -> None:
     """Total Place business cases: count, appraise (HM Treasury Green Book) and report.
@@ -120,7 +193,7 @@ def _default_path(path: Path | None) -> Path:
     if path is not None:
         return path
     kent = bundled("cases", "kent")
-    click.echo(f"no PATH given: using the bundled Kent example ({kent})", err=True)
+    echo(f"no PATH given: using the bundled Kent example ({kent})", err=True)
     return kent
 
 
@@ -192,7 +265,7 @@ def validate(session: Session, path: Path | None, options: Options) -> None:
     path = _default_path(path)
     programme, _ = session.load(path, options)
     cases, agencies = len(programme.cases), len(programme.agencies)
-    click.echo(
+    echo(
         f"{path}: OK ({cases} case{'s' if cases != 1 else ''}, "
         f"{agencies} agenc{'ies' if agencies != 1 else 'y'})"
     )
@@ -223,7 +296,12 @@ def validate(session: Session, path: Path | None, options: Options) -> None:
     "--output",
     "-o",
     type=click.Path(path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
+    help="Write to this file (atomically) instead of standard output; it must not exist.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the --output file if it exists (never one of the run's own input files).",
 )
 @common_options
 def appraise(
@@ -234,6 +312,7 @@ def appraise(
     units: str | None,
     width: int | None,
     output: Path | None,
+    force: bool,
 ) -> None:
     """Appraise every case in PATH: present values, NPSV, BCR, ROI, payback, VfM, by agency.
 
@@ -241,13 +320,17 @@ def appraise(
     those are appraised and listed apart. Without PATH, appraises the bundled Kent example.
     """
     path = _default_path(path)
+    if output is not None:
+        check_destination(output, replace=force)  # before the work, as far as it can tell
     programme, rules = session.load(path, options)
     formats = rules.registry.formats()
     if fmt not in formats:
         raise click.BadParameter(
-            f"unknown format '{fmt}'; choose from {', '.join(sorted(formats))}",
+            f"unknown format '{shown(fmt)}'; choose from {', '.join(sorted(formats))}",
             param_hint="--format",
         )
+    if output is not None:
+        check_destination(output, replace=force, inputs=_inputs(programme))
     result = pipeline.appraise(
         programme,
         rules=rules,
@@ -257,12 +340,19 @@ def appraise(
         discount_base=options.discount_base,
         statuses=options.statuses,
     )
-    text = pipeline.render(result, programme, rules, fmt, units=units or "", width=width)
+    text = clean(pipeline.render(result, programme, rules, fmt, units=units or "", width=width))
     if output is not None:
-        write_text(output, text)
-        click.echo(f"wrote {output}", err=True)
+        check_destination(output, replace=force, inputs=_inputs(programme))
+        write_text(output, text, replace=force)
+        echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
+
+
+def _inputs(programme: Programme) -> list[Path]:
+    """The files and plugin folders a run read, which its output must never replace."""
+    sources = [programme.source, *(case.source for case in programme.cases)]
+    return [p for p in sources if p is not None] + [Path(p) for p in programme.plugins]
 
 
 @cli.command("plugins")
@@ -284,7 +374,7 @@ def plugins_command(session: Session, path: Path | None, fmt: str) -> None:
     from .reports.plugin_list import plugin_report
 
     rules = session.rules(path)
-    click.echo(plugin_report(rules, fmt), nl=False)
+    echo(plugin_report(rules, fmt), nl=False)
 
 
 @cli.command()
@@ -293,12 +383,16 @@ def plugins_command(session: Session, path: Path | None, fmt: str) -> None:
 def init(session: Session, directory: Path) -> None:
     """Start a new programme folder in DIRECTORY from the template."""
     template = bundled("templates", "programme")
-    if directory.exists() and any(directory.iterdir()):
+    if directory.exists() and not directory.is_dir():
+        raise TotalPlaceError(
+            f"{directory} already exists and is not a folder; choose a new folder"
+        )
+    if directory.is_dir() and any(directory.iterdir()):
         raise TotalPlaceError(f"{directory} already exists and is not empty; choose a new folder")
     directory.mkdir(parents=True, exist_ok=True)
     for source in sorted(template.glob("*.toml")):
-        write_text(directory / source.name, source.read_text(encoding="utf-8"))
-    click.echo(f"created {directory} (edit programme.toml, then: totalplace validate {directory})")
+        write_text(directory / source.name, source.read_text(encoding="utf-8"), replace=False)
+    echo(f"created {directory} (edit programme.toml, then: totalplace validate {directory})")
 
 
 @cli.command("new-case")
@@ -330,29 +424,36 @@ def new_case(
     rules = session.rules(out.parent if (out.parent / "programme.toml").exists() else None)
     known = rules.registry.keys("category")
     if category not in known:
-        raise TotalPlaceError(f'unknown category "{category}"; known: {", ".join(known)}')
+        raise TotalPlaceError(f'unknown category "{shown(category)}"; known: {", ".join(known)}')
+    new_id = case_id if case_id is not None else out.stem
+    try:
+        check_id(new_id, "a case id")
+    except ValueError as exc:
+        where = "--id" if case_id is not None else f"the file name {shown(out.name)} (or give --id)"
+        raise TotalPlaceError(f"{where}: {exc}") from None
     folder = bundled("templates", "case")
     template = folder / ("options.toml" if with_options else f"{category}.toml")
     if not template.exists():
         template = folder / "community.toml"
-    if out.exists():
+    if out.exists() or out.is_symlink():
         raise TotalPlaceError(f"{out} already exists; choose another file name")
     text = template.read_text(encoding="utf-8")
-    new_id = case_id or out.stem
     text = _set_field(text, "id", new_id)
     text = _set_field(text, "category", category)
+    written = tomllib.loads(text)  # what the file will say: the values exactly as given
+    if (written.get("id"), written.get("category")) != (new_id, category):
+        raise AssertionError(f"the template did not take the id and category: {text[:200]!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(out, text)
-    click.echo(f"created {out}")
+    write_text(out, text, replace=False)
+    echo(f"created {out}")
 
 
 def _set_field(text: str, key: str, value: str) -> str:
-    """Set a top-level ``key = "..."`` line of a template to ``value``."""
+    """Set a top-level ``key = "..."`` line of a template to ``value``, escaped as TOML."""
     import re
 
-    line = re.compile(rf'^{key}\s*=\s*"[^"]*"', re.MULTILINE)
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return line.sub(lambda _: f'{key} = "{escaped}"', text, count=1)
+    line = re.compile(rf'^{key}\s*=\s*"[^"\n]*"', re.MULTILINE)
+    return line.sub(lambda _: f"{key} = {toml_string(value)}", text, count=1)
 
 
 # Commands that live in their own modules, which use the options above: the benefits register's
@@ -385,5 +486,5 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="totalplace", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover
-        click.echo("interrupted", err=True)
+        echo("interrupted", err=True)
         sys.exit(130)

@@ -11,7 +11,7 @@ to a readable length. Both escape rather than drop, so that what was in the file
 
 from __future__ import annotations
 
-__all__ = ["ECHO_LIMIT", "clean", "control_characters", "shown"]
+__all__ = ["ECHO_LIMIT", "clean", "control_characters", "json_safe", "shown"]
 
 #: The most characters of a value that a message echoes.
 ECHO_LIMIT = 60
@@ -44,6 +44,8 @@ _ALL = {code: _escape(code) for code in _CONTROL}
 # Whole outputs keep their layout: line breaks and tabs pass, everything else is escaped.
 _LAYOUT = {code: text for code, text in _ALL.items() if chr(code) not in "\n\t"}
 _CONTROL_CHARS = frozenset(chr(code) for code in _CONTROL)
+# JSON escapes U+0000-U+001F itself; the rest are written as \u escapes, which parse the same.
+_JSON = {code: f"\\u{code:04x}" for code in _CONTROL if code >= 0x20}
 
 
 def control_characters(text: str) -> list[str]:
@@ -57,6 +59,11 @@ def clean(text: str) -> str:
     For whole outputs (tables, reports, messages) whose layout is the program's own.
     """
     return text.translate(_LAYOUT)
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from :func:`json.dumps`) with no control character left raw in it."""
+    return text.translate(_JSON)
 
 
 def shown(value: object, limit: int = ECHO_LIMIT) -> str:

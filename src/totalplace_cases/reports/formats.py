@@ -13,16 +13,16 @@ from ..method.results import Appraisal
 from ..plugin import EvidenceTable, OutputFormat, Renderer
 from .json import render_json
 from .summary import render_text
-from .tables import render_rows
+from .tables import inline, render_rows
 
 __all__ = ["OutputFormat", "Renderer", "render_json", "render_markdown", "render_table"]
 
 
 def _evidence_text(tables: Sequence[EvidenceTable], fmt: str) -> list[str]:
     return [
-        f"{t.title}\n\n"
+        f"{inline(t.title, fmt)}\n\n"
         + render_rows(t.rows, t.headers, fmt)
-        + (f"\n\n{t.notes}" if t.notes else "")
+        + (f"\n\n{inline(t.notes, fmt)}" if t.notes else "")
         for t in tables
     ]
 

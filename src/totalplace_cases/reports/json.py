@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from ..display import json_safe
 from ..method.results import (
     Appraisal,
     CaseAppraisal,
@@ -237,8 +238,12 @@ def _refuse(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    """JSON text, indented, UTF-8 as is; a value the policy above does not cover is refused."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_refuse) + "\n"
+    """JSON text, indented, UTF-8 as is; a value the policy above does not cover is refused.
+
+    json escapes only U+0000-U+001F; DEL, the C1 controls and bidirectional overrides are
+    written as \\u escapes too, so the text can go to a terminal and still reads back the same.
+    """
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=_refuse)) + "\n"
 
 
 def render_json(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -> str:

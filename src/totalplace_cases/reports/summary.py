@@ -11,7 +11,7 @@ from decimal import Decimal
 from ..method.results import Appraisal, CaseAppraisal
 from ..money import format_gbp
 from .options import cohorts_table, column_alignment, options_table
-from .tables import render_rows
+from .tables import inline, render_rows
 
 __all__ = ["case_table", "counted_note", "payback_text", "render_text", "totals_table"]
 
@@ -58,11 +58,13 @@ def case_table(case: CaseAppraisal, fmt: str = "simple") -> str:
         ),
         ("VfM category", case.vfm_category or "n/a"),
     ]
+    text = lambda value: inline(value, fmt)  # noqa: E731  # text from the case file
     head = (
-        f"{case.id}: {case.title}\n"
-        f"{case.category} / {case.theme or '-'} | sponsor {case.sponsor or '-'} | "
-        f"{case.start} for {case.years} years | {case.price_base} prices, discounted to "
-        f"{case.discount_base} ({case.schedule}, {case.timing}-year)"
+        f"{text(case.id)}: {text(case.title)}\n"
+        f"{text(case.category)} / {text(case.theme or '-')} | sponsor "
+        f"{text(case.sponsor or '-')} | {case.start} for {case.years} years | "
+        f"{case.price_base} prices, discounted to {case.discount_base} "
+        f"({text(case.schedule)}, {case.timing}-year)"
     )
     transfers = any(row.pv_transfers for row in case.by_agency)
     agency_rows = [
@@ -170,7 +172,7 @@ def totals_table(appraisal: Appraisal, fmt: str = "simple") -> str:
         table += "\n\nNot counted in the totals\n\n" + render_rows(
             apart, headers=headers, fmt=fmt, colalign=align
         )
-    return table + (f"\n\nTotals not shown: {t.note}" if t.note else "")
+    return table + (f"\n\nTotals not shown: {inline(t.note, fmt)}" if t.note else "")
 
 
 def render_text(appraisal: Appraisal, extra: Iterable[str] = (), fmt: str = "simple") -> str:
@@ -181,12 +183,16 @@ def render_text(appraisal: Appraisal, extra: Iterable[str] = (), fmt: str = "sim
     """
     heading = "## " if fmt == "github" else ""
     p = appraisal.programme
-    parts = [("# " if heading else "") + f"{p.name or p.id}" + (f" ({p.id})" if p.name else "")]
+    name = inline(p.name or p.id, fmt) + (f" ({inline(p.id, fmt)})" if p.name else "")
+    parts = [("# " if heading else "") + name]
     parts += [heading + case_table(case, fmt) for case in appraisal.cases]
     parts.append(f"{heading}Programme summary\n\n" + totals_table(appraisal, fmt))
     parts.extend(heading + table for table in extra)
-    used = "\n".join(f"- {u.table}: {u.source} ({u.vintage})" for u in p.parameters)
-    notes = "\n".join(f"- {n}" for n in p.notes)
+    used = "\n".join(
+        f"- {inline(u.table, fmt)}: {inline(u.source, fmt)} ({inline(u.vintage, fmt)})"
+        for u in p.parameters
+    )
+    notes = "\n".join(f"- {inline(n, fmt)}" for n in p.notes)
     parts.append(
         f"{heading}Parameter tables used\n\n{used}" + (f"\n\nNotes:\n{notes}" if notes else "")
     )

@@ -1,7 +1,9 @@
 """One way to lay out a table of text for every text format (terminal or Markdown).
 
-Cells are shown as given (no number parsing, so "£1,234.50" stays as written). In Markdown a
-cell's ``|`` is escaped and line breaks become spaces, so a title or id cannot break the table.
+Cells are shown as given (no number parsing, so "£1,234.50" stays as written). Text from a
+file (a title, an id, a plugin's note) goes through :func:`inline`: on one line, and in
+Markdown with every character Markdown would interpret escaped, so that it can neither break
+the table nor turn into a heading, a link, emphasis or HTML.
 """
 
 from __future__ import annotations
@@ -11,13 +13,24 @@ from typing import Any
 
 from tabulate import tabulate
 
-__all__ = ["MARKDOWN", "render_rows"]
+__all__ = ["MARKDOWN", "inline", "markdown_text", "render_rows"]
 
 MARKDOWN = "github"
+# Inline Markdown (CommonMark and GitHub's tables): escapes, code spans, emphasis,
+# strikethrough, links and images, HTML and entities, table cells, and a heading's closing #s.
+# List markers, block quotes and setext underlines only act at the start of a line, which
+# text shown by inline() never has.
+_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*_~[]<>&|#"}
 
 
-def _markdown_cell(value: Any) -> str:
-    return " ".join(str(value).splitlines()).replace("|", "\\|")
+def markdown_text(value: Any) -> str:
+    """``value`` as literal Markdown text on one line: ``a*b*`` shows as a*b*, not emphasis."""
+    return " ".join(str(value).splitlines()).translate(_MARKDOWN_ESCAPES)
+
+
+def inline(value: Any, fmt: str = "simple") -> str:
+    """Text from a file on one line, escaped for Markdown when ``fmt`` is Markdown."""
+    return markdown_text(value) if fmt == MARKDOWN else " ".join(str(value).splitlines())
 
 
 def render_rows(
@@ -30,8 +43,8 @@ def render_rows(
     rows = [list(row) for row in rows]
     headers = list(headers)
     if fmt == MARKDOWN:
-        rows = [[_markdown_cell(cell) for cell in row] for row in rows]
-        headers = [_markdown_cell(h) for h in headers]
+        rows = [[markdown_text(cell) for cell in row] for row in rows]
+        headers = [markdown_text(h) for h in headers]
     return tabulate(
         rows,
         headers=headers,
