@@ -340,6 +340,14 @@ def kent_copy(tmp_path) -> Path:
     return folder
 
 
+class Hung(BaseException):
+    """Raised by :func:`watchdog` in a block that runs too long.
+
+    A BaseException, so that no ``except Exception`` (or ``except OSError``, as TimeoutError
+    would be) in the code under test can turn a hang into an ordinary error message.
+    """
+
+
 @pytest.fixture
 def watchdog() -> Callable[[float], contextlib.AbstractContextManager[None]]:
     """``with watchdog(60): ...`` fails the test if the block runs longer than 60 seconds.
@@ -352,7 +360,7 @@ def watchdog() -> Callable[[float], contextlib.AbstractContextManager[None]]:
     @contextlib.contextmanager
     def guard(seconds: float) -> Iterator[None]:
         def expire(_signum: int, _frame: object) -> None:
-            raise TimeoutError(f"still running after {seconds} s")
+            raise Hung(f"still running after {seconds} s")
 
         previous = signal.signal(signal.SIGALRM, expire)
         signal.setitimer(signal.ITIMER_REAL, seconds)

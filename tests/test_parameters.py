@@ -180,3 +180,21 @@ def test_deflator_copy_matches_its_source():
     assert deflator.uses_calendar_rule
     assert "December 2025" in table.source
     assert "greenbook" in table.source
+
+
+def test_a_table_that_the_csv_module_cannot_read_is_a_problem(tmp_path):
+    # Found by the fuzzing harness: a cell over the csv module's limit raised _csv.Error.
+    from totalplace_cases.errors import InputError
+    from totalplace_cases.parameters import read_table
+
+    path = tmp_path / "table.csv"
+    path.write_text(
+        "# table: t\n# kind: deflator\n# source: s\n# vintage: v\nyear,index\n"
+        + "2010,"
+        + "9" * 200_000
+        + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path)
+    assert "not a readable CSV table" in str(caught.value)

@@ -81,15 +81,19 @@ def parse_table(text: str, origin: str = "<table>") -> ParameterTable:
             )
         )
     reader = csv.DictReader(io.StringIO("\n".join(body)))
-    columns = tuple(reader.fieldnames or ())
     rows = []
-    for row in reader:
-        if None in row or any(value is None for value in row.values()):
-            problems.append(
-                Problem(f"expected {len(columns)} columns", file=origin, line=reader.line_num)
-            )
-            continue
-        rows.append({key: value.strip() for key, value in row.items()})
+    try:
+        columns = tuple(reader.fieldnames or ())
+        for row in reader:
+            if None in row or any(value is None for value in row.values()):
+                problems.append(
+                    Problem(f"expected {len(columns)} columns", file=origin, line=reader.line_num)
+                )
+                continue
+            rows.append({key: value.strip() for key, value in row.items()})
+    except csv.Error as exc:  # a cell longer than the csv module's limit, a NUL character...
+        columns = ()
+        problems.append(Problem(f"not a readable CSV table: {exc}", file=origin))
     if not columns:
         problems.append(Problem("the table has no header row", file=origin))
     if problems:

@@ -242,6 +242,21 @@ def test_numbers_accept_only_the_forms_money_accepts(
     assert problem.line is not None
 
 
+@pytest.mark.parametrize("key", ["amounts", "volumes"])
+def test_a_benefit_with_an_empty_table_of_years_is_a_problem(
+    write_case, case_data, the_problem, key
+):
+    # Found by the fuzzing harness: validate accepted it, and appraise could not value it.
+    benefit = case_data["benefits"][0]
+    benefit.pop("amounts")
+    benefit[key] = {}
+    if key == "volumes":
+        benefit["unit_value"] = "10"
+    problem = the_problem(write_case(case_data))
+    assert problem.field == f"benefits[0].{key}"
+    assert "at least one year" in problem.message
+
+
 def test_volumes_take_thousands_commas_as_money_does(write_case, case_data):
     benefit = case_data["benefits"][0]
     del benefit["amounts"]
@@ -361,6 +376,38 @@ def test_a_ten_megabyte_file_of_problems_is_reported_in_seconds(
         tp.load(path)
     assert len(caught.value.problems) == 30_000
     assert max(len(str(p)) for p in caught.value.problems) < 1_000
+
+
+DEEP_KEYS = {
+    "a dotted key": "a." * 200_000 + "a = 1",
+    "a key cut short": "a." * 200_000,
+    "a table header": "[" + "a." * 200_000 + "a]",
+    "a header left open": "[" + "a." * 200_000,
+    "an array of tables": "[[" + "a." * 200_000 + "a]]",
+    "a key in an inline table": "x = { " + "a." * 200_000 + "a = 1 }",
+    "a quoted key cut short": '"a".' * 100_000 + '"a',
+}
+
+
+@pytest.mark.parametrize("line", DEEP_KEYS.values(), ids=DEEP_KEYS.keys())
+def test_a_key_with_too_many_dotted_parts_is_refused_before_parsing(
+    write_case, case_data, problems_of, toml, watchdog, line
+):
+    # tomllib reads dotted keys in quadratic time: 200,000 parts would take hours.
+    text = toml(case_data)
+    path = write_case(text.replace("\n[[costs]]", "\n" + line + "\n[[costs]]", 1))
+    with watchdog(60):
+        problems = problems_of(path)
+    assert len(problems) == 1
+    assert "dotted parts" in problems[0].message
+    assert problems[0].line == text.split("\n[[costs]]")[0].count("\n") + 2
+
+
+def test_a_key_with_a_few_dotted_parts_is_read(write_case, case_data, toml):
+    text = toml(case_data)
+    path = write_case(text.replace("\n[[costs]]", "\na.b.c = 1\n[[costs]]", 1))
+    with pytest.raises(tp.InputError, match="a: unknown field"):
+        tp.load(path)
 
 
 # --- references ---------------------------------------------------------------------------------

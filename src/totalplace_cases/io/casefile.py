@@ -61,9 +61,16 @@ from .fields import (
 )
 from .fivecase import FIVE_CASE_KEYS, read_five_case
 from .textfile import read_text
-from .toml_lines import FieldLines
+from .toml_lines import MAX_DEPTH, FieldLines
 
-__all__ = ["PROGRAMME_FILE", "ProgrammeRead", "load_path", "read_case", "read_programme"]
+__all__ = [
+    "PROGRAMME_FILE",
+    "ProgrammeRead",
+    "load_path",
+    "read_case",
+    "read_programme",
+    "read_toml",
+]
 
 PROGRAMME_FILE = "programme.toml"
 
@@ -199,31 +206,50 @@ def _volume(value: Any) -> Decimal:
     return volume
 
 
-def _parse_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
-    try:
-        text = read_text(path)
-    except InputError as exc:
-        problems.extend(exc.problems)
-        return None
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The data and text of a TOML file, read the one way every TOML input is read.
+
+    :raises InputError: with one problem naming the file (and line) when it cannot be read
+        (see :func:`~totalplace_cases.io.textfile.read_text`), has a key too deep to parse in
+        reasonable time, is nested too deeply, or is not valid TOML.
+    """
+    text = read_text(path)
+    if any(line.count(".") > MAX_DEPTH for line in text.splitlines()):
+        depth, line = FieldLines(text).deepest
+        if depth > MAX_DEPTH:
+            raise InputError(
+                [
+                    Problem(
+                        f"a key with {depth:,} dotted parts (or tables nested that deep); keys "
+                        f"have at most {MAX_DEPTH}",
+                        file=path,
+                        line=line,
+                    )
+                ]
+            )
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         match = _LINE_RE.search(str(exc))
-        problems.append(
-            Problem(
-                f"not valid TOML: {exc}",
-                file=path,
-                line=int(match.group(1)) if match else None,
-            )
-        )
+        line = int(match.group(1)) if match else None
+        raise InputError([Problem(f"not valid TOML: {exc}", file=path, line=line)]) from None
     except RecursionError:
-        problems.append(
-            Problem(
-                "arrays or tables are nested too deeply to read (case files nest a few levels)",
-                file=path,
-            )
-        )
-    return None
+        raise InputError(
+            [
+                Problem(
+                    "arrays or tables are nested too deeply to read (case files nest a few levels)",
+                    file=path,
+                )
+            ]
+        ) from None
+
+
+def _parse_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
+    try:
+        return read_toml(path)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def _open(
@@ -817,6 +843,10 @@ def _read_benefit(
     amounts = f.get_by_year(item, b, "amounts", parse_money, period)
     volumes = f.get_by_year(item, b, "volumes", _volume, period)
     cohort = _read_cohort(f, item, b, period)
+    for key in ("amounts", "volumes"):
+        if isinstance(item.get(key), Mapping) and not item[key]:
+            # Nothing to value: the appraisal could not tell this line from one with no flows.
+            f.problem((*b, key), "expected the value of at least one year, found an empty table")
     fractions = {
         key: f.get(item, b, key, parse_fraction)
         for key in ("deadweight", "displacement", "attribution", "drop_off", "optimism_bias")

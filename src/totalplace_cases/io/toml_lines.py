@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FieldLines"]
+__all__ = ["MAX_DEPTH", "FieldLines"]
 
 Path = tuple[str | int, ...]
+
+#: The most parts a dotted key (``a.b.c``) or nested inline tables may have. tomllib reads a
+#: dotted key in time quadratic in its parts (a line of 20,000 takes seconds, 200,000 hours),
+#: so :func:`~totalplace_cases.io.casefile` refuses deeper ones before parsing.
+MAX_DEPTH = 100
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _SPACE = " \t"
@@ -75,24 +80,24 @@ def _read_key(line: str, i: int) -> tuple[list[str], int] | None:
     while True:
         i = _skip_space(line, i)
         if i >= len(line):
-            return None
+            return _partial(parts, i)
         char = line[i]
         if char == '"':
             read = _basic_string(line, i)
             if read is None:
-                return None
+                return _partial(parts, i)
             part, i = read
         elif char == "'":
             end = line.find("'", i + 1)
             if end < 0:
-                return None
+                return _partial(parts, i)
             part, i = line[i + 1 : end], end + 1
         elif char in _BARE:
             bare = _BARE_KEY.match(line, i)
             assert bare is not None
             part, i = bare.group(), bare.end()
         else:
-            return None
+            return _partial(parts, i)
         parts.append(part)
         i = _skip_space(line, i)
         if i < len(line) and line[i] == ".":
@@ -101,8 +106,17 @@ def _read_key(line: str, i: int) -> tuple[list[str], int] | None:
         return parts, i
 
 
-def _header(line: str) -> tuple[bool, list[str]] | None:
-    """``(is an array table, key parts)`` for a ``[table]`` or ``[[table]]`` line, else None."""
+def _partial(parts: list[str], i: int) -> tuple[list[str], int] | None:
+    """A key cut short ("a.b." then the end): not a key, but its depth still counts."""
+    return (parts, i) if parts else None
+
+
+def _header(line: str) -> tuple[bool, list[str], bool] | None:
+    """``(is an array table, key parts, well formed)`` for a ``[table]`` line, else None.
+
+    A line that opens a header but does not close it is returned as not well formed, so that
+    the depth of its key still counts.
+    """
     i = _skip_space(line, 0)
     if not line.startswith("[", i):
         return None
@@ -113,11 +127,9 @@ def _header(line: str) -> tuple[bool, list[str]] | None:
     parts, i = read
     closing = "]]" if double else "]"
     if not line.startswith(closing, i):
-        return None
+        return double, parts, False
     i = _skip_space(line, i + len(closing))
-    if i < len(line) and line[i] != "#":
-        return None
-    return double, parts
+    return double, parts, i >= len(line) or line[i] == "#"
 
 
 def _skip_value(line: str, i: int) -> int:
@@ -172,10 +184,15 @@ def _opens_multiline(value: str) -> str | None:
 
 
 class FieldLines:
-    """Line numbers of the fields of one TOML document."""
+    """Line numbers of the fields of one TOML document.
+
+    :ivar deepest: ``(parts, line)`` of the key with the most dotted parts (or the deepest
+        inline tables), so that a reader can refuse one deeper than :data:`MAX_DEPTH`.
+    """
 
     def __init__(self, text: str):
         self.lines: dict[Path, int] = {}
+        self.deepest: tuple[int, int] = (0, 0)
         counters: dict[tuple[str, ...], int] = {}
         table: Path = ()
         closing: str | None = None  # the delimiter of a multi-line string we are inside
@@ -189,7 +206,9 @@ class FieldLines:
                 continue
             header = _header(line)
             if header is not None:
-                double, parts = header
+                double, parts, well_formed = header
+                if not self._shallow(len(parts), number) or not well_formed:
+                    continue
                 names = tuple(parts)
                 if double:
                     index = counters.get(names, -1) + 1
@@ -201,13 +220,15 @@ class FieldLines:
                     table = (*self._resolve(names[:-1], counters), names[-1], index)
                 else:
                     table = self._resolve(names, counters)
-                self.lines.setdefault(table, number)
+                self._record(table, number)
                 continue
             key = _read_key(line, 0)
-            if key is None or not line.startswith("=", key[1]):
+            if key is None or not self._shallow(len(key[0]), number):
+                continue
+            if not line.startswith("=", key[1]):
                 continue
             path = (*table, *key[0])
-            self.lines.setdefault(path, number)
+            self._record(path, number, len(table))
             rest = line[key[1] + 1 :]
             closing = _opens_multiline(rest)
             start = _skip_space(rest, 0)
@@ -236,7 +257,9 @@ class FieldLines:
                 i += 1
                 continue
             key = _read_key(line, i)
-            if key is None or not line.startswith("=", key[1]):
+            if key is None or not self._shallow(len(stack) + len(key[0]), number):
+                return
+            if not line.startswith("=", key[1]):
                 return
             inner = (*stack[-1], *key[0])
             self.lines.setdefault(inner, number)
@@ -249,6 +272,17 @@ class FieldLines:
                 continue
             i = _skip_value(line, i)
             expect_key = False
+
+    def _shallow(self, depth: int, number: int) -> bool:
+        """Note the depth of a key; whether it is within MAX_DEPTH (deeper ones are skipped)."""
+        if depth > self.deepest[0]:
+            self.deepest = (depth, number)
+        return depth <= MAX_DEPTH
+
+    def _record(self, path: Path, number: int, known: int = 0) -> None:
+        """``path`` is on line ``number``, and so is each enclosing table it first names."""
+        for end in range(max(known, 1), len(path) + 1):
+            self.lines.setdefault(path[:end], number)
 
     @staticmethod
     def _resolve(names: tuple[str, ...], counters: dict[tuple[str, ...], int]) -> Path:
