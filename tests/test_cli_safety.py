@@ -39,12 +39,12 @@ def raw_controls(text: str) -> list[str]:
 @pytest.fixture
 def broken_appraisal(monkeypatch):
     """Make the appraisal raise an exception the tool does not expect (a bug)."""
-    from totalplace_cases.method import appraisal
+    from totalplace_cases import pipeline
 
     def broken(*_args, **_kwargs):
         raise KeyError("\x1b[2Jsurprise")
 
-    monkeypatch.setattr(appraisal, "appraise", broken)
+    monkeypatch.setattr(pipeline, "appraise", broken)
 
 
 def test_an_unexpected_error_is_one_line_with_its_own_exit_code(invoke, kent_dir, broken_appraisal):
@@ -70,10 +70,10 @@ def test_an_internal_error_in_the_real_command_has_no_traceback():
     # The console script's entry point in a fresh process, with a bug planted in the appraisal.
     script = (
         "import sys\n"
-        "import totalplace_cases.method.appraisal as appraisal\n"
+        "import totalplace_cases.pipeline as pipeline\n"
         "def broken(*args, **kwargs):\n"
         "    return 1 / 0\n"
-        "appraisal.appraise = broken\n"
+        "pipeline.appraise = broken\n"
         "from totalplace_cases.cli import main\n"
         "main(sys.argv[1:])\n"
     )

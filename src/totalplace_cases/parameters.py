@@ -19,6 +19,7 @@ from pathlib import Path
 import attrs
 
 from .errors import InputError, Problem
+from .textfile import read_text
 
 __all__ = ["TABLE_KINDS", "ParameterTable", "builtin_tables", "parse_table", "read_table"]
 
@@ -113,8 +114,6 @@ def parse_table(text: str, origin: str = "<table>") -> ParameterTable:
 
 def read_table(path: Path | str) -> ParameterTable:
     """Read a parameter table from a CSV file."""
-    from .io.textfile import read_text
-
     path = Path(path)
     return parse_table(read_text(path), origin=str(path))
 

@@ -103,7 +103,7 @@ def test_a_toml_in_a_programme_folder_that_is_not_a_file(
 def test_an_unreadable_toml_in_a_programme_folder(
     write_case, case_data, problems_of, toml, monkeypatch
 ):
-    from totalplace_cases.io import textfile
+    from totalplace_cases import textfile
 
     good = write_case(case_data)
     secret = good.parent / "secret.toml"

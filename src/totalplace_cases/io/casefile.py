@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..money import parse_fraction, parse_money, parse_number, parse_uplift
 from ..periods import LAST_START_YEAR, FinancialYear
+from ..textfile import read_text
 from .cuts import read_cut_scenarios
 from .fields import (
     Fields,
@@ -60,7 +61,6 @@ from .fields import (
     expect_year,
 )
 from .fivecase import FIVE_CASE_KEYS, read_five_case
-from .textfile import read_text
 from .toml_lines import MAX_DEPTH, FieldLines
 
 __all__ = [
@@ -210,7 +210,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The data and text of a TOML file, read the one way every TOML input is read.
 
     :raises InputError: with one problem naming the file (and line) when it cannot be read
-        (see :func:`~totalplace_cases.io.textfile.read_text`), has a key too deep to parse in
+        (see :func:`~totalplace_cases.textfile.read_text`), has a key too deep to parse in
         reasonable time, is nested too deeply, or is not valid TOML.
     """
     text = read_text(path)

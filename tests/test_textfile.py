@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from totalplace_cases import textfile
 from totalplace_cases.errors import InputError
-from totalplace_cases.io import textfile
-from totalplace_cases.io.textfile import read_text
+from totalplace_cases.textfile import read_text
 
 TEXT = 'id = "café"\nyears = 3\n'
 

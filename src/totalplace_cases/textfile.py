@@ -20,8 +20,8 @@ import os
 import stat
 from pathlib import Path
 
-from ..display import shown
-from ..errors import InputError, Problem
+from .display import shown
+from .errors import InputError, Problem
 
 __all__ = ["MAX_FILE_BYTES", "decode_text", "read_text"]
 
