@@ -11,7 +11,7 @@ to a readable length. Both escape rather than drop, so that what was in the file
 
 from __future__ import annotations
 
-__all__ = ["ECHO_LIMIT", "clean", "control_characters", "json_safe", "shown"]
+__all__ = ["ECHO_LIMIT", "clean", "control_characters", "json_safe", "one_line", "shown"]
 
 #: The most characters of a value that a message echoes.
 ECHO_LIMIT = 60
@@ -59,6 +59,11 @@ def clean(text: str) -> str:
     For whole outputs (tables, reports, messages) whose layout is the program's own.
     """
     return text.translate(_LAYOUT)
+
+
+def one_line(value: object) -> str:
+    """``value`` as text on one line, every control character escaped (for a table's cell)."""
+    return ("" if value is None else str(value)).translate(_ALL)
 
 
 def json_safe(text: str) -> str:

@@ -21,10 +21,14 @@ A reader is a kind of file the tool reads. To put a new one under the harness (a
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from fuzzing import Reader, Seed
 
+import totalplace_cases as tp
+from totalplace_cases.errors import InputError, Problem
+from totalplace_cases.io.register.importfile import read_entries
 from totalplace_cases.parameters import read_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,6 +104,52 @@ def parameter_table_corpus() -> Seed:
     return parameter_table_seeds()[0]
 
 
+def spend_file_seeds() -> list[Seed]:
+    """Kent's spend files (the baseline of the count), each counted on its own: CSV files, and
+    an Excel workbook (not text, so it gets the byte-level mutations only)."""
+    return [
+        Seed(f"kent/baseline/{p.name}", {f"spend{p.suffix}": _read(p)}, f"spend{p.suffix}",
+             f"spend{p.suffix}")
+        for p in sorted((KENT / "baseline").glob("*.*"))
+        if p.suffix in (".csv", ".xlsx")
+    ]  # fmt: skip
+
+
+def spend_file_corpus() -> Seed:
+    return spend_file_seeds()[0]
+
+
+def register_import_seeds() -> list[Seed]:
+    """Kent's file of actuals, as ``totalplace track import`` reads it."""
+    path = KENT / "actuals-2010-12.csv"
+    return [Seed(f"kent/{path.name}", {"actuals.csv": _read(path)}, "actuals.csv", "actuals.csv")]
+
+
+def register_import_corpus() -> Seed:
+    return register_import_seeds()[0]
+
+
+@functools.cache
+def _kent_cases() -> dict:
+    from totalplace_cases.io.register.entries import refs_of
+
+    return refs_of(tp.load(KENT), [])
+
+
+def read_actuals(path: Path) -> object:
+    """What ``track import`` does to a file of actuals before writing: read every row, and
+    check each against the Kent programme's cases (as a register with no baselines would)."""
+    from totalplace_cases.io.register.entries import EntryChecker
+
+    problems: list[Problem] = []
+    raws = read_entries(path, problems)
+    checker = EntryChecker(_kent_cases(), default_by="fuzz")
+    entries = [checker.check(raw, problems) for raw in raws]
+    if problems:
+        raise InputError(problems)
+    return entries
+
+
 READERS: list[Reader] = [
     Reader(
         name="case-file",
@@ -118,6 +168,23 @@ READERS: list[Reader] = [
         runs=(("appraise",),),
         corpus=programme_corpus,
         share=3,
+    ),
+    Reader(
+        name="spend-file",
+        format="csv",
+        seeds=spend_file_seeds,
+        check=("count",),
+        runs=(("count", "--format", "json"),),
+        corpus=spend_file_corpus,
+        share=2,
+    ),
+    Reader(
+        name="register-import",
+        format="csv",
+        seeds=register_import_seeds,
+        call=read_actuals,
+        corpus=register_import_corpus,
+        share=1,
     ),
     Reader(
         name="parameter-table",

@@ -693,7 +693,12 @@ def _csv_header(path: str) -> tuple[list[str], int]:
         )
     if text.count('"') % 2:
         raise InputError([Problem("the header row has an unclosed quote", file=path, line=1)])
-    return _cells(text), offset
+    try:
+        return _cells(text), offset
+    except csv.Error as exc:  # a bare carriage return inside the row, a field over the limit
+        raise InputError(
+            [Problem(f"the header row is not a readable CSV row ({exc})", file=path, line=1)]
+        ) from None
 
 
 def _boundaries(path: str, start: int, size: int, parts: int) -> list[int]:

@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
+from ..display import shown
 from ..models import Tolerances
 from ..periods import FinancialYear, PeriodError, Quarter, parse_quarter, parse_year
 
@@ -56,12 +57,15 @@ def parse_period(text: object) -> Period:
     """A financial year (``2011-12``) or a quarter of one (``2011-12 Q3``)."""
     if isinstance(text, FinancialYear | Quarter):
         return text
-    if isinstance(text, str) and _QUARTER.search(text):
+    # Only short text is searched: the pattern would take quadratic time over a long cell.
+    if isinstance(text, str) and len(text) <= 40 and _QUARTER.search(text):
         return parse_quarter(text)
     try:
         return parse_year(text)
     except PeriodError:
-        found = f'"{text}"' if isinstance(text, str) else f"{type(text).__name__} {text!r}"
+        found = (
+            f'"{shown(text)}"' if isinstance(text, str) else f"{type(text).__name__} {shown(text)}"
+        )
         raise PeriodError(
             f'expected a period written like "2011-12" or "2011-12 Q3", found {found}'
         ) from None

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from ..display import one_line
 from ..method.count import Change, Count, share
 from ..method.gains import GainRow, Gains
 from ..money import format_gbp, money_str
@@ -50,13 +51,7 @@ def _percent(value: Decimal | None) -> str:
 
 def safe_text(value: Any) -> str:
     """Text fit for a terminal: control characters shown as escapes, never sent raw."""
-    text = str(value)
-    if text.isprintable():
-        return text
-    return "".join(
-        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
-        for c in text
-    )
+    return one_line(value)
 
 
 def csv_cell(value: Any) -> str:

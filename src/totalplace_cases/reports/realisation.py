@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..display import one_line
 from ..io.register.store import Entry
 from ..io.register.tracking import StatusReport, show_moment
 from ..method.realisation import LineStatus, Total, pounds
@@ -57,8 +58,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def terminal_text(text: object) -> str:
     """Text fit for a terminal: control characters (escape sequences included) made visible."""
-    value = "" if text is None else str(text)
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+    return one_line(text)
 
 
 def safe_cell(text: object) -> str:

@@ -137,7 +137,7 @@ def test_a_latin1_or_utf16_file_is_named_as_such(tmp_path):
     with pytest.raises(InputError, match="expected UTF-8 text, found byte 0xe9"):
         read_entries(latin, [])
     utf16 = write(tmp_path, "case,benefit\n".encode("utf-16"), "u16.csv")
-    with pytest.raises(InputError, match="looks like UTF-16"):
+    with pytest.raises(InputError, match="found UTF-16 text"):
         read_entries(utf16, [])
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import attrs
 
+from ...display import shown
 from ...errors import Problem
 from ...models import Programme
 from ...money import PENNY, MoneyError, parse_money
@@ -161,11 +162,7 @@ class EntryChecker:
 
 
 def _show(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f'"{text}"' if isinstance(value, str) else text
+    return f'"{shown(value)}"' if isinstance(value, str) else shown(value)
 
 
 def _known(what: str, names: Iterable[str]) -> str:

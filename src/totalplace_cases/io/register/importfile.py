@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ...errors import InputError, Problem
+from ...textfile import read_text
 from .entries import RawEntry
 
 __all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "read_entries"]
@@ -124,20 +125,9 @@ def _stripped(value: object) -> object:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        encoding = "UTF-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "another encoding"
-        raise InputError(
-            [
-                Problem(
-                    f"expected UTF-8 text, found byte {raw[exc.start]:#04x} at offset {exc.start} "
-                    f"(the file looks like {encoding}: save it as CSV UTF-8)",
-                    file=path,
-                )
-            ]
-        ) from None
+    # The one reader of text files: regular files only, bounded, UTF-8 (a BOM removed), and a
+    # message that names UTF-16 or Latin-1 when the file is in one of those.
+    text = read_text(path)
     if "\x00" in text:
         raise InputError([Problem("expected text, found a NUL byte (is it a CSV file?)", path)])
     csv.field_size_limit(MAX_FIELD)
