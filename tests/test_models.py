@@ -89,3 +89,14 @@ def test_whole_numbers_of_models_are_checked(value):
         CostLine(agency="kcc", kind="revenue", amounts={}, confidence=value)
     with pytest.raises(MoneyError, match="expected a whole number"):
         tp.Programme(id="p", population=value)
+
+
+def test_a_spend_line_refuses_a_non_finite_amount():
+    from totalplace_cases.models import SpendLine
+
+    year = FinancialYear(2010)
+    line = SpendLine(year, "kcc", "community", "safety", "revenue", Decimal("1.50"), "kcc")
+    assert line.amount == Decimal("1.50")
+    for bad in (Decimal("NaN"), Decimal("Infinity"), 1.5):
+        with pytest.raises(MoneyError, match="amount: expected a finite Decimal"):
+            SpendLine(year, "kcc", "community", "safety", "revenue", bad, "kcc")

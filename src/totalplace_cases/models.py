@@ -138,6 +138,12 @@ def _whole_number(minimum: int | None = None, maximum: int | None = None, option
     return check
 
 
+def _finite(value: object, name: str) -> None:
+    """A check, cheap enough for the count's every line: a finite Decimal (no NaN or infinity)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise MoneyError(f"{name}: expected a finite Decimal, found {value!r}")
+
+
 _money_by_year = _by_year(parse_money)
 _numbers_by_year = _by_year(_number)
 _year = _optional(parse_year)
@@ -659,7 +665,7 @@ class SpendLine:
     category: str
     theme: str
     kind: str
-    amount: Decimal
+    amount: Decimal = attrs.field(validator=lambda _i, _a, value: _finite(value, "amount"))
     funded_by: str
     service: str = ""
     description: str = ""

@@ -110,7 +110,8 @@ def parse_number(
         text = value.strip()
         pattern = _GROUPED if grouping else _PLAIN
         if len(text) > _LONGEST or not pattern.fullmatch(text):
-            hint = ' (write "0.5", not ".5")' if text.startswith(".") else ""
+            leading_point = text.startswith(".") and len(text) <= 20
+            hint = f' (write "0{shown(text)}", not "{shown(text)}")' if leading_point else ""
             raise MoneyError(f'expected {what}, found "{shown(value)}"{hint}')
         return _bounded(Decimal(text.replace(",", "")), "a number", limit, value)
     raise MoneyError(f"expected {what}, found {_kind(value)}")

@@ -36,6 +36,7 @@ from .periods import FinancialYear
 from .plugins import Rules, rules_for
 from .reports.evidence import collect_evidence
 from .scenarios import scenario_problems
+from .textfile import read_text
 
 __all__ = [
     "SETTINGS_TABLES",
@@ -96,7 +97,7 @@ def _plugin_paths(
     for index, entry in enumerate(named):
         if not Path(entry).exists():
             if lines is None:
-                lines = FieldLines(read.path.read_text(encoding="utf-8"))
+                lines = FieldLines(_text_of(read.path))
             field = f"programme.plugins[{index}]"
             problems.append(
                 Problem(
@@ -108,11 +109,22 @@ def _plugin_paths(
             )
         local.append(entry)
     for entry in given:
+        if "\0" in str(entry):
+            problems.append(Problem("a plugin path cannot hold a NUL character", field="plugins"))
+            continue
         resolved = Path(entry).resolve()
         if not resolved.exists():
             problems.append(Problem(f"no plugin file or folder at {resolved}", field="plugins"))
         local.append(str(resolved))
     return list(dict.fromkeys(local)), problems
+
+
+def _text_of(path: Path) -> str:
+    """A file already read once, read again to find a line; empty if it cannot be."""
+    try:
+        return read_text(path)
+    except InputError:
+        return ""
 
 
 def local_plugins(path: Path | str | None, plugins: Iterable[str | Path] = ()) -> list[str]:
@@ -348,9 +360,5 @@ def _locate(problem: Problem, source: Path | None) -> Problem:
         )
     line = None
     if problem.field:
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except OSError:
-            text = ""
-        line = FieldLines(text).line_of(parse_path(problem.field))
+        line = FieldLines(_text_of(Path(file))).line_of(parse_path(problem.field))
     return attrs.evolve(problem, file=file, line=line)

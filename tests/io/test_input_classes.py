@@ -160,6 +160,11 @@ def test_a_nul_character_in_a_plugin_path_is_a_field_problem(
     assert "NUL character" in problem.message
 
 
+def test_a_nul_character_in_a_plugin_path_given_to_load(kent_dir):
+    with pytest.raises(tp.InputError, match="a plugin path cannot hold a NUL character"):
+        tp.load(kent_dir, plugins=["plugins/\x00kent"])
+
+
 def test_a_nul_character_in_a_path_given_to_load(tmp_path):
     with pytest.raises(tp.InputError, match="no such file"):
         tp.load(tmp_path / "a\x00b")
