@@ -304,3 +304,21 @@ def test_new_case_refuses_a_file_name_that_is_not_an_id(invoke, tmp_path):
     assert not out.exists()
     named = invoke("new-case", "--category", "community", "--out", out, "--id", "good")
     assert named.exit_code == 0
+
+
+def test_whatever_prints_during_a_command_is_cleaned(invoke, write_case, case_data, tmp_path):
+    # A plugin that prints raw escapes from a hook: the command's streams escape them too.
+    plugin = tmp_path / "noisy.py"
+    plugin.write_text(
+        "from totalplace_cases import hookimpl\n"
+        "@hookimpl\n"
+        "def totalplace_validate_case(case, programme, rules):\n"
+        "    print('\\x1b]0;owned\\x07 \\x9b2J noisy')\n"
+        "    return []\n",
+        encoding="utf-8",
+    )
+    result = invoke("validate", write_case(case_data), "--plugin", plugin)
+    assert result.exit_code == 0, result.output
+    assert "noisy" in result.output
+    assert "\\x1b]0;owned\\x07 \\u009b2J" in result.output
+    assert not raw_controls(result.output)

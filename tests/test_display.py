@@ -18,7 +18,7 @@ def test_no_control_character_survives(show):
     assert all(c not in text for c in "\x1b\x07\x9b\r\u202e")
     # What was there stays visible, written out.
     assert "\\x1b]0;owned\\x07" in text
-    assert "\\x9b" in text and "\\r" in text and "\\u202e" in text
+    assert "\\u009b" in text and "\\r" in text and "\\u202e" in text
 
 
 def test_clean_keeps_the_layout_of_a_whole_output():

@@ -10,11 +10,12 @@ as control characters.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import tomllib
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,31 +140,54 @@ def common_options(
 
 
 class _CleanStream:
-    """A text stream that escapes control characters in what is written to it."""
+    """A text stream that escapes control characters in the text written to it.
+
+    Every other attribute (``encoding``, ``isatty``, the binary ``buffer`` a command may
+    write a workbook to) is the wrapped stream's.
+    """
 
     def __init__(self, stream: Any):
         self._stream = stream
 
-    def write(self, text: str) -> int:
-        return self._stream.write(clean(text))
+    def write(self, text: Any) -> int:
+        return self._stream.write(clean(text) if isinstance(text, str) else text)
 
-    def flush(self) -> None:
-        self._stream.flush()
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _clean_output() -> Iterator[None]:
+    """Standard output and error cleaned while a command runs: every command, every print."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _CleanStream(stdout), _CleanStream(stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 class _Group(click.Group):
     """The command group, whose own errors (click's usage messages) are printed cleaned.
 
-    click echoes what the user typed ("No such option: ...") and the messages commands raise
-    as ``BadParameter``; this prints them through :func:`clean` and keeps click's exit codes.
-    An exception that escapes a command's own handling is the last-resort internal error.
+    While a command runs, standard output and error escape control characters
+    (:func:`_clean_output`), whichever module prints. click echoes what the user typed ("No such
+    option: ...") and the messages commands raise as ``BadParameter``; this prints them cleaned
+    too and keeps click's exit codes. An exception that escapes a command's own handling is the
+    last-resort internal error.
     """
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            with _clean_output():
+                return super().main(*args, standalone_mode=False, **kwargs)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            with _clean_output():
+                result = super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.ClickException as exc:
             exc.show(file=_CleanStream(sys.stderr))
             sys.exit(exc.exit_code)

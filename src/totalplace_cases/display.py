@@ -34,10 +34,12 @@ _CONTROL = [
 
 
 def _escape(code: int) -> str:
+    # C0 controls as \x1b, familiar from Python and terminals; the rest as \u009b, which JSON
+    # and TOML read back as the same character, so cleaning JSON text leaves it valid JSON.
     char = chr(code)
     if char in _NAMED:
         return _NAMED[char]
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
 _ALL = {code: _escape(code) for code in _CONTROL}
