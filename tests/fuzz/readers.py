@@ -37,9 +37,11 @@ TEMPLATES = REPO / "templates"
 
 
 def _kent_programme() -> bytes:
-    """Kent's programme.toml, its local plugins named by absolute path (it is copied)."""
+    """Kent's programme.toml, its plugins and spend files named by absolute path (it is
+    copied without them)."""
     text = (KENT / "programme.toml").read_text(encoding="utf-8")
-    return text.replace('"../../plugins/', f'"{REPO / "plugins"}/').encode("utf-8")
+    text = text.replace('"../../plugins/', f'"{(REPO / "plugins").as_posix()}/')
+    return text.replace('"baseline/', f'"{(KENT / "baseline").as_posix()}/').encode("utf-8")
 
 
 def _read(path: Path) -> bytes:

@@ -17,11 +17,21 @@ from __future__ import annotations
 import time
 
 import pytest
-from fuzzing import Report, run_reader, settings_from_environment
+from click.testing import CliRunner
+from fuzzing import Report, Workspace, run_once, run_reader, settings_from_environment
 from readers import READERS
 
 SETTINGS = settings_from_environment()
 TOTAL_SHARE = sum(r.share for r in READERS)
+
+
+@pytest.mark.parametrize("reader", READERS, ids=[r.name for r in READERS])
+def test_every_seed_is_valid_as_it_stands(reader, tmp_path):
+    # Mutations of an invalid seed would all be refused for the seed's fault, testing nothing.
+    space = Workspace(tmp_path, reader)
+    for seed in space.seeds:
+        outcomes = run_once(reader, space.lay_out(seed, seed.files[seed.mutate]), CliRunner())
+        assert [o.exit_code for o in outcomes] == [0] * len(outcomes), (seed.name, outcomes)
 
 
 @pytest.mark.parametrize("reader", READERS, ids=[r.name for r in READERS])
