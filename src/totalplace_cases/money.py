@@ -61,6 +61,8 @@ def parse_money(value: object) -> Decimal:
     Floats are refused: quote the figure so that it is read exactly. The amount must lie within
     :data:`MAX_AMOUNT` of zero, with at most :data:`MAX_DECIMALS` decimal places.
     """
+    if type(value) is Decimal and value.is_finite() and value.copy_abs() <= MAX_AMOUNT:
+        return value  # already read (the models take what the reader gave): the fast way
     if isinstance(value, bool):
         raise MoneyError(f"expected an amount of money, found the boolean {str(value).lower()}")
     if isinstance(value, int | Decimal):

@@ -10,6 +10,7 @@ years) and ranges.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Iterator
 
@@ -208,6 +209,12 @@ def parse_year(text: object) -> FinancialYear:
         raise PeriodError(
             f'expected a financial year written like "2010-11", found {_describe(text)}'
         )
+    return _year_from_text(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_from_text(text: str) -> FinancialYear:
+    """parse_year of a string; a case file names the same few years thousands of times."""
     match = _YEAR_RE.fullmatch(text) if len(text) <= _LONGEST else None
     if not match:
         raise PeriodError(
