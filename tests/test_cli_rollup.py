@@ -220,7 +220,7 @@ def test_a_bad_field_names_the_file_and_field(returns, tmp_path, path, value, fi
         (b'{"a": 1, "a": 2}', 'the key "a" is given twice'),
         (b'{"x": NaN}', "NaN is not a number JSON allows"),
         (b"[" * 100000 + b"]" * 100000, "nested too deeply"),
-        ("{}".encode("utf-16"), "bad.json: expected UTF-8 text (a JSON return), found byte 0xff"),
+        ("{}".encode("utf-16"), "bad.json: expected UTF-8 text, found UTF-16 text"),
         (b'{"programme": {}}', "bad.json: return: missing; is this an evidence return?"),
     ],
 )

@@ -44,21 +44,23 @@ _WIDE_BOMS = (
 _SAVE_AS_UTF8 = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
 
 
-def read_text(path: Path | str) -> str:
+def read_text(path: Path | str, *, limit: int | None = None) -> str:
     """The text of the file at ``path``.
 
+    :param limit: the most bytes to read, if not :data:`MAX_FILE_BYTES` (an evidence return
+        may be larger than any case file).
     :raises InputError: with one problem naming the file, when it is not a regular file, is too
         large, cannot be read, or is not UTF-8 text.
     """
     path = Path(path)
-    return decode_text(_read_bytes(path), path)
+    return decode_text(_read_bytes(path, MAX_FILE_BYTES if limit is None else limit), path)
 
 
 def _fail(path: Path, message: str, line: int | None = None) -> InputError:
     return InputError([Problem(message, file=path, line=line)])
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int) -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         # Opening without blocking, then checking what was opened, leaves no moment in which a
@@ -75,23 +77,23 @@ def _read_bytes(path: Path) -> bytes:
                 raise _fail(path, f"expected a file, found {kind}")
         if not stat.S_ISREG(info.st_mode):
             raise _fail(path, "expected a file, found something else")
-        if info.st_size > MAX_FILE_BYTES:
-            raise _fail(path, _too_large(info.st_size))
+        if info.st_size > limit:
+            raise _fail(path, _too_large(info.st_size, limit))
         with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    if len(data) > MAX_FILE_BYTES:  # it grew while being read
-        raise _fail(path, _too_large(len(data)))
+    if len(data) > limit:  # it grew while being read
+        raise _fail(path, _too_large(len(data), limit))
     return data
 
 
-def _too_large(size: int) -> str:
+def _too_large(size: int, limit: int) -> str:
     return (
-        f"the file is {size:,} bytes; the most the tool reads is {MAX_FILE_BYTES:,} bytes "
-        f"({MAX_FILE_BYTES // 2**20} MiB)"
+        f"the file is {size:,} bytes; the most the tool reads is {limit:,} bytes "
+        f"({limit // 2**20} MiB)"
     )
 
 

@@ -22,6 +22,7 @@ import copy
 import csv
 import datetime as dt
 import io
+import json
 import math
 import os
 import random
@@ -60,7 +61,7 @@ class Reader:
     """A kind of input the tool reads, as the harness (and the bad-input corpus) sees it.
 
     :param name: the reader's name, also its folder under ``tests/data/bad/``.
-    :param format: ``"toml"`` or ``"csv"``: which structured mutations apply; byte-level
+    :param format: ``"toml"``, ``"csv"`` or ``"json"``: which structured mutations apply; byte-level
         mutations (encodings, control characters, truncation, long lines...) apply to every file.
     :param seeds: valid inputs to start from (called once per session).
     :param check: the command that checks the input (``("validate",)``); the target is added.
@@ -387,6 +388,18 @@ def _structured(rng: random.Random, fmt: str, data: bytes) -> tuple[bytes, str] 
     if fmt == "csv":
         changed, what = mutate_csv(rng, text)
         return changed.encode("utf-8"), what
+    if fmt == "json":
+        try:
+            parsed_json = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(parsed_json, dict):
+            return None
+        what = mutate_data(rng, parsed_json)
+        try:
+            return json.dumps(parsed_json, default=str).encode("utf-8"), what
+        except (TypeError, ValueError, RecursionError):
+            return None
     try:
         parsed = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError):

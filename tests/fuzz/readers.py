@@ -8,8 +8,9 @@ A reader is a kind of file the tool reads. To put a new one under the harness (a
    needs beside it (a :class:`~fuzzing.Seed`: file name -> bytes, the file to mutate, and the
    path to run the command on). Take them from the repository (``cases/``, ``templates/``, a
    ``tests/data`` folder), never from outside it.
-2. ``format``: ``"toml"`` or ``"csv"`` picks the structured mutations; the byte-level ones
-   (encodings, control characters, truncation, long lines, deep nesting) apply to every file.
+2. ``format``: ``"toml"``, ``"csv"`` or ``"json"`` picks the structured mutations; the
+   byte-level ones (encodings, control characters, truncation, long lines, deep nesting) apply
+   to every file.
 3. ``check`` and ``runs``: the command that checks the file (exit 0 or 2) and the commands
    that use it (each must succeed when the check does), e.g. ``("count", "--check")`` and
    ``(("count",), ("gains",))``. Or ``call``: a Python function that reads the file.
@@ -152,6 +153,32 @@ def read_actuals(path: Path) -> object:
     return entries
 
 
+@functools.cache
+def _template_return() -> bytes:
+    """An evidence return (``totalplace evidence --format json``) of the template programme."""
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from totalplace_cases.cli import cli
+
+    out = Path(tempfile.mkdtemp()) / "return.json"
+    args = ["evidence", str(TEMPLATES / "programme"), "--format", "json", "--out", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--as-at", "2012-03-31"])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def evidence_return_seeds() -> list[Seed]:
+    """A place's evidence return, as ``totalplace rollup`` reads it."""
+    return [Seed("templates/return.json", {"return.json": _template_return()}, "return.json",
+                 "return.json")]  # fmt: skip
+
+
+def evidence_return_corpus() -> Seed:
+    return evidence_return_seeds()[0]
+
+
 READERS: list[Reader] = [
     Reader(
         name="case-file",
@@ -186,6 +213,15 @@ READERS: list[Reader] = [
         seeds=register_import_seeds,
         call=read_actuals,
         corpus=register_import_corpus,
+        share=1,
+    ),
+    Reader(
+        name="evidence-return",
+        format="json",
+        seeds=evidence_return_seeds,
+        check=("rollup",),
+        runs=(("rollup", "--format", "json"),),
+        corpus=evidence_return_corpus,
         share=1,
     ),
     Reader(

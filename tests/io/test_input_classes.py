@@ -495,3 +495,12 @@ def test_cost_ids_are_unique_when_given_and_may_be_left_out(write_case, case_dat
     problem = the_problem(write_case(case_data, name="twice.toml", folder="other"))
     assert problem.field == "costs[1].id"
     assert "used twice" in problem.message
+
+
+def test_a_fifo_given_as_an_evidence_return_is_refused(invoke, tmp_path, watchdog):
+    fifo = tmp_path / "return.json"
+    os.mkfifo(fifo)
+    with watchdog(30):
+        result = invoke("rollup", fifo)
+    assert result.exit_code == 2
+    assert "expected a file, found a named pipe (FIFO)" in result.stderr

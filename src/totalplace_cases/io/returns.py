@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..method.rollup import PlaceReturn
 from ..periods import FinancialYear, PeriodError, parse_year
+from ..textfile import read_text
 from .fields import describe
 
 __all__ = ["MAX_RETURN_BYTES", "read_place_return", "read_returns"]
@@ -166,27 +167,11 @@ def _refuse_constant(name: str) -> Any:
 def _parse(file: Path) -> tuple[Any, list[Problem]]:
     """The file's JSON, or the problems that stop it being read."""
     try:
-        size = file.stat().st_size
-        if size > MAX_RETURN_BYTES:
-            return None, [
-                Problem(
-                    f"the file is {size:,} bytes; a return is at most {MAX_RETURN_BYTES:,}",
-                    file=file,
-                )
-            ]
-        raw = file.read_bytes()
-    except OSError as exc:
-        return None, [Problem(f"cannot read the file: {exc.strerror or exc}", file=file)]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                f"expected UTF-8 text (a JSON return), found byte {raw[exc.start]:#x} at offset "
-                f"{exc.start}",
-                file=file,
-            )
-        ]
+        # The one reader of text files: a regular file (a FIFO named .json cannot hang the
+        # roll-up), of bounded size, UTF-8 with a byte-order mark removed, encodings named.
+        text = read_text(file, limit=MAX_RETURN_BYTES)
+    except InputError as exc:
+        return None, exc.problems
     try:
         return (
             json.loads(
