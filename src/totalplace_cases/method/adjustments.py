@@ -35,6 +35,11 @@ class CostAdjustment:
     optimism_bias: Decimal = ZERO
     basis: str = "none"  # "explicit", "confidence grade N", "project type", "rule: PLUGIN", "none"
     table: str | None = None
+    #: For a bias from Green Book project types: the guidance's lower and upper bounds for
+    #: them, before mitigation (the sensitivity tests' two bounds); None otherwise. ``lower`` is
+    #: None too where the table gives no lower bound.
+    lower: Decimal | None = None
+    upper: Decimal | None = None
 
     @property
     def factor(self) -> Decimal:

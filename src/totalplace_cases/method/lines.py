@@ -7,6 +7,13 @@ reports about the line. The adjustments themselves (explicit, from a confidence 
 type, or a rules plugin's default) are resolved by :func:`cost_adjustment` and
 :func:`benefit_adjustments`.
 
+Each posting is two steps: :func:`cost_terms` and :func:`benefit_terms` work out a line's
+quantities (its valued gross by year in real terms, its adjustments, its discount schedule and
+factors, its agency split, its cohorts) and :func:`post_cost_terms` and
+:func:`post_benefit_terms` do the arithmetic on them. The sensitivity tests and the Monte Carlo
+engine start from the same quantities (:mod:`.terms`), so whatever values a line (amounts, unit
+costs, standard values, cohorts, a plugin's rule) reaches them unchanged.
+
 Everything here runs inside the method's decimal context (:func:`.precision.exact`), entered
 once by the appraisal.
 """
@@ -34,15 +41,20 @@ from .discounting import schedule_from_rules
 from .ledger import BENEFIT, COST, COST_UNADJUSTED, Ledger, present_value
 from .precision import ONE, ZERO
 from .results import CohortResult, LineResult, YearValues
+from .terms import BenefitTerms, CostTerms
 from .valuation import Valuation, unit_cost_value
 
 __all__ = [
     "BENEFIT_FRACTIONS",
     "at",
     "benefit_adjustments",
+    "benefit_terms",
     "cost_adjustment",
+    "cost_terms",
     "post_benefit",
+    "post_benefit_terms",
     "post_cost",
+    "post_cost_terms",
     "post_realignment",
     "value_line",
 ]
@@ -100,20 +112,12 @@ def _offsets(values: Mapping[FinancialYear, Decimal], first: int) -> dict[int, D
 
 def post_cost(ledger: Ledger, context: CaseContext, index: int, line: CostLine) -> LineResult:
     """A cost line: real terms at the price base, uplifted by its optimism bias."""
-    path = f"{context.path}costs[{index}]"
-    first = context.case.start.start_year
-    with at(context, _optimism_bias_field(path, line)):
-        adjustment = cost_adjustment(context, line)
-    with at(context, _prices_field(path, line)):
-        real = context.real(line.amounts, context.line_base(line))
-    real = _offsets(real, first)
-    factor = adjustment.factor
-    adjusted = {k: value * factor for k, value in real.items()}
-    pv = ledger.post(COST, line.agency, adjusted)
-    pv_unadjusted = ledger.post(COST_UNADJUSTED, line.agency, real)
+    terms = cost_terms(context, index, line)
+    adjusted, pv, pv_unadjusted = post_cost_terms(ledger, terms)
+    adjustment = terms.adjustment
     return LineResult(
         "cost",
-        line.id or f"costs[{index}]",
+        terms.id,
         line.agency,
         None,
         pv,
@@ -122,6 +126,29 @@ def post_cost(ledger: Ledger, context: CaseContext, index: int, line: CostLine) 
         values=YearValues(context.case.start, adjusted, ledger.years),
         option=_option_id(context),
     )
+
+
+def cost_terms(context: CaseContext, index: int, line: CostLine) -> CostTerms:
+    """A cost line's quantities: its amounts in real terms at the price base, and its
+    optimism bias (with the Green Book's bounds, for a line whose bias is a project type's)."""
+    path = f"{context.path}costs[{index}]"
+    with at(context, _optimism_bias_field(path, line)):
+        adjustment = cost_adjustment(context, line)
+    with at(context, _prices_field(path, line)):
+        real = context.real(line.amounts, context.line_base(line))
+    return CostTerms(index, line, _offsets(real, context.case.start.start_year), adjustment)
+
+
+def post_cost_terms(
+    ledger: Ledger, terms: CostTerms
+) -> tuple[dict[int, Decimal], Decimal, Decimal]:
+    """Post a cost line's amounts after and before optimism bias; returns the adjusted amounts
+    and the two present values."""
+    factor = terms.adjustment.factor
+    adjusted = {k: value * factor for k, value in terms.gross.items()}
+    pv = ledger.post(COST, terms.agency, adjusted)
+    pv_unadjusted = ledger.post(COST_UNADJUSTED, terms.agency, terms.gross)
+    return adjusted, pv, pv_unadjusted
 
 
 def _option_id(context: CaseContext) -> str | None:
@@ -183,7 +210,12 @@ def _project_type_cost(context, line, shares, mitigation, basis) -> CostAdjustme
     table = context.table(context.settings.optimism_bias_table, "optimism-bias")
     ob = optimism_bias_for_types(table, shares, mitigation, kind=line.kind)
     names = ", ".join(f"{k} {v}" if len(shares) > 1 else k for k, v in shares.items())
-    return CostAdjustment(ob, f"{basis}: {names}", table.name)
+    upper = optimism_bias_for_types(table, shares, None, kind=line.kind)
+    try:  # the sensitivity tests' lower bound; a plugin's table may not give one
+        lower = optimism_bias_for_types(table, shares, None, column="capital_lower", kind=line.kind)
+    except TotalPlaceError:
+        lower = None
+    return CostAdjustment(ob, f"{basis}: {names}", table.name, lower=lower, upper=upper)
 
 
 # -- benefits -----------------------------------------------------------------------------------
@@ -192,8 +224,44 @@ def _project_type_cost(context, line, shares, mitigation, basis) -> CostAdjustme
 def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: BenefitLine) -> LineResult:
     """A benefit line: valued, adjusted, split among the agencies that gain, posted per agency
     (and, for a partly cashable line, into its cashable and non-cashable shares)."""
+    terms = benefit_terms(context, index, line, ledger.factors)
+    value, pv = post_benefit_terms(ledger, terms)
+    adjustments, schedule, cashable = terms.adjustments, terms.schedule, line.cashable_share
+    sources = dict(adjustments.sources)
+    if schedule is not None:
+        sources["discount_schedule"] = terms.schedule_source
+    partly = not isinstance(line.cashable, bool) and 0 < cashable < 1
+    return LineResult(
+        "benefit",
+        line.id,
+        line.agency,
+        line.value_type,
+        pv,
+        present_value(terms.gross, terms.factors),
+        {
+            **{k: getattr(adjustments, k) for k in BENEFIT_FRACTIONS},
+            "sources": sources,
+            "valuation": terms.valuation.basis,
+            **({"split": _share_totals(terms.shares)} if terms.valuation.shares else {}),
+            **({"discount_schedule": schedule} if schedule is not None else {}),
+            **({"cashable": cashable} if partly else {}),
+        },
+        values=YearValues(context.case.start, value, ledger.years),
+        transfer=line.transfer,
+        option=_option_id(context),
+        cohort=terms.cohort,
+        cashable=cashable,
+    )
+
+
+def benefit_terms(
+    context: CaseContext, index: int, line: BenefitLine, case_factors: Sequence[Decimal]
+) -> BenefitTerms:
+    """A benefit line's quantities: its valued gross by year (real terms at the price base; a
+    cohort line's from its cohorts' volumes, which carry its drop-off), the fractions of its
+    benefit chain, its discount schedule and factors (``case_factors`` unless it has its own),
+    and the agencies that share it."""
     path = f"{context.path}benefits[{index}]"
-    first = context.case.start.start_year
     valuation, cohort = _value(context, index, line)
     if line.transfer and line.value_type != "fiscal":
         raise AppraisalError(
@@ -208,15 +276,33 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
         adjustments = benefit_adjustments(context, line, defaults)
     schedule, source = _line_schedule(line, defaults)
     with at(context, f"{path}.discount_schedule" if line.discount_schedule else path):
-        factors = _factors(context, ledger, schedule)
-    gross = _offsets(valuation.gross, first)
-    # A cohort's volumes already carry its drop-off, cohort by cohort (method §19).
-    value = _adjusted(gross, adjustments, drop_off=cohort is None)
+        factors = _factors(context, case_factors, schedule)
     with at(context, f"{path}.agency_map" if line.agency_map else f"{path}.unit_cost"):
         shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
+    return BenefitTerms(
+        index,
+        line,
+        valuation,
+        _offsets(valuation.gross, context.case.start.start_year),
+        adjustments,
+        schedule,
+        source,
+        factors,
+        shares,
+        cohort,
+    )
+
+
+def post_benefit_terms(ledger: Ledger, terms: BenefitTerms) -> tuple[dict[int, Decimal], Decimal]:
+    """Post a benefit line after its benefit chain, one posting per agency sharing it (and per
+    cashable and non-cashable share); returns its adjusted values by year and its present
+    value."""
+    line = terms.line
+    # A cohort's volumes already carry its drop-off, cohort by cohort (method §19).
+    value = _adjusted(terms.gross, terms.adjustments, drop_off=terms.cohort is None)
     cashable = line.cashable_share
     pv = ZERO
-    for agency, part in _split(value, shares).items():
+    for agency, part in _split(value, terms.shares).items():
         for is_cashable, values in _cashable_parts(part, cashable):
             pv += ledger.post(
                 BENEFIT,
@@ -225,33 +311,9 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
                 value_type=line.value_type,
                 cashable=is_cashable,
                 transfer=line.transfer,
-                factors=factors,
+                factors=terms.factors,
             )
-    sources = dict(adjustments.sources)
-    if schedule is not None:
-        sources["discount_schedule"] = source
-    partly = not isinstance(line.cashable, bool) and 0 < cashable < 1
-    return LineResult(
-        "benefit",
-        line.id,
-        line.agency,
-        line.value_type,
-        pv,
-        present_value(gross, factors),
-        {
-            **{k: getattr(adjustments, k) for k in BENEFIT_FRACTIONS},
-            "sources": sources,
-            "valuation": valuation.basis,
-            **({"split": _share_totals(shares)} if valuation.shares else {}),
-            **({"discount_schedule": schedule} if schedule is not None else {}),
-            **({"cashable": cashable} if partly else {}),
-        },
-        values=YearValues(context.case.start, value, ledger.years),
-        transfer=line.transfer,
-        option=_option_id(context),
-        cohort=cohort,
-        cashable=cashable,
-    )
+    return value, pv
 
 
 def _cashable_parts(
@@ -330,11 +392,13 @@ def _line_schedule(line: BenefitLine, defaults: dict[str, Any]) -> tuple[str | N
     return None, ""
 
 
-def _factors(context: CaseContext, ledger: Ledger, schedule: str | None) -> Sequence[Decimal]:
+def _factors(
+    context: CaseContext, case_factors: Sequence[Decimal], schedule: str | None
+) -> Sequence[Decimal]:
     """The discount factors of a line with its own schedule, over the case's period; the case's
     own factors otherwise."""
     if schedule is None or schedule == context.schedule:
-        return ledger.factors
+        return case_factors
     case = context.case
     found = schedule_from_rules(context, schedule)
     return found.factors_at(case.start - context.discount_base, case.years, context.timing)
