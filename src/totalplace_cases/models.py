@@ -25,6 +25,7 @@ from attrs import validators as v
 from .errors import Problem
 from .money import MoneyError, parse_fraction, parse_money, parse_number, parse_uplift
 from .periods import FinancialYear, parse_year
+from .uncertainty import Range, Scenario, line_range_problems, uncertainty_of
 
 __all__ = [
     "AGENCY_KINDS",
@@ -150,6 +151,22 @@ _year = _optional(parse_year)
 _fraction = attrs.field(default=None, converter=_optional(parse_fraction))
 
 
+def _ranges(kind: str):
+    """A validator of a line's ``uncertainty``: each range fits the line and its input."""
+
+    def check(line: CostLine | BenefitLine, _attribute: attrs.Attribute, value: Mapping) -> None:
+        problems = line_range_problems(kind, line, value)
+        if problems:
+            raise ValueError(
+                "; ".join(
+                    f"uncertainty.{name}{'.' + p if p else ''}: {message}"
+                    for name, p, message in problems
+                )
+            )
+
+    return check
+
+
 @attrs.frozen
 class Agency:
     """A public body that spends, pays or benefits in the place (or funds those that do)."""
@@ -199,6 +216,11 @@ class CostLine:
     mitigation: Decimal | None = _fraction
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
+    #: Ranges on the line's inputs for Monte Carlo (``amounts``, ``optimism_bias``): see
+    #: :mod:`totalplace_cases.uncertainty`.
+    uncertainty: Mapping[str, Range] = attrs.field(
+        factory=dict, converter=uncertainty_of, validator=_ranges("cost")
+    )
 
 
 @attrs.frozen
@@ -352,6 +374,11 @@ class BenefitLine:
     #: Volumes built from cohorts of participants instead of given by year (:class:`Cohort`).
     cohort: Cohort | None = attrs.field(
         default=None, converter=_cohort, validator=_volumes_or_cohort
+    )
+    #: Ranges on the line's inputs for Monte Carlo (``volumes``, ``deadweight`` ...): see
+    #: :mod:`totalplace_cases.uncertainty`.
+    uncertainty: Mapping[str, Range] = attrs.field(
+        factory=dict, converter=uncertainty_of, validator=_ranges("benefit")
     )
 
     @property
@@ -848,6 +875,8 @@ class Programme:
     warnings: tuple[Problem, ...] = attrs.field(default=(), converter=tuple, eq=False)
     #: Cuts scenarios on the count (``[[scenarios]]``), shown side by side.
     scenarios: tuple[CutScenario, ...] = attrs.field(default=(), converter=tuple)
+    #: Named sensitivity scenarios (``[[sensitivities]]``), run beside the standard tests.
+    sensitivities: tuple[Scenario, ...] = attrs.field(default=(), converter=tuple)
 
     def agency(self, agency_id: str) -> Agency | None:
         for agency in self.agencies:

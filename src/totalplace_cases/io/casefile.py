@@ -61,6 +61,7 @@ from .fields import (
     expect_year,
 )
 from .fivecase import FIVE_CASE_KEYS, read_five_case
+from .ranges import read_scenarios, read_uncertainty
 from .toml_lines import MAX_DEPTH, FieldLines
 
 __all__ = [
@@ -74,7 +75,15 @@ __all__ = [
 
 PROGRAMME_FILE = "programme.toml"
 
-PROGRAMME_KEYS = ("programme", "settings", "agencies", "tolerances", "evidence", "scenarios")
+PROGRAMME_KEYS = (
+    "programme",
+    "settings",
+    "agencies",
+    "tolerances",
+    "evidence",
+    "scenarios",
+    "sensitivities",
+)
 #: The keys of [evidence] in programme.toml: how the evidence pack is made.
 EVIDENCE_KEYS = ("templates",)
 PROGRAMME_TABLE_KEYS = (
@@ -140,6 +149,7 @@ COST_KEYS = (
     "mitigation",
     "prices",
     "price_base",
+    "uncertainty",
 )
 BENEFIT_KEYS = (
     "id",
@@ -170,6 +180,7 @@ BENEFIT_KEYS = (
     "transfer",
     "discount_schedule",
     "cohort",
+    "uncertainty",
 )
 #: The fields of a benefit line's ``cohort = { ... }`` (method §19).
 COHORT_KEYS = ("participants", "engagement", "success", "lag", "persistence")
@@ -355,6 +366,7 @@ def read_programme(
         register=f.get(head, p, "register", _register_location),
         tolerances=tolerances,
         scenarios=read_cut_scenarios(f, data),
+        sensitivities=read_scenarios(f, data),
     )
     return programme, seen
 
@@ -782,6 +794,7 @@ def _read_cost(
         "id": f.get(item, c, "id", expect_id),
         "optimism_bias": f.get(item, c, "optimism_bias", parse_uplift),
         "mitigation": f.get(item, c, "mitigation", parse_fraction),
+        "uncertainty": read_uncertainty(f, item, c, "cost", {"amounts": amounts}),
     }
     if agency is None or kind is None:
         return None
@@ -878,6 +891,13 @@ def _read_benefit(
         or "annual",
         "discount_schedule": f.get(item, b, "discount_schedule", expect_id),
     }
+    fields["uncertainty"] = read_uncertainty(
+        f,
+        item,
+        b,
+        "benefit",
+        {"amounts": amounts, "volumes": volumes, "unit_value": fields["unit_value"]},
+    )
     if agency is None or value_type is None or line_id is None:
         return None
     return BenefitLine(

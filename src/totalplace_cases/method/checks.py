@@ -29,7 +29,7 @@ from .prices import DeflatorRangeError
 if TYPE_CHECKING:
     from ..plugins import Rules
 
-__all__ = ["SETTINGS_TABLES", "case_problems", "programme_problems"]
+__all__ = ["SETTINGS_TABLES", "case_problems", "programme_problems", "scenario_problems"]
 
 #: The [settings] that name a parameter table, and the kind of table each must name.
 SETTINGS_TABLES = {
@@ -66,6 +66,31 @@ def programme_problems(programme: Programme, rules: Rules, options: Options) -> 
     if options.schedule == HEALTH_SCHEDULE:
         message = health_schedule_warning(f"--schedule {HEALTH_SCHEDULE}")
         problems.append(Problem(message, field="--schedule", severity="warning"))
+    return problems + scenario_problems(programme, rules)
+
+
+def scenario_problems(programme: Programme, rules: Rules) -> list[Problem]:
+    """A ``[[sensitivities]]`` scenario naming a schedule no plugin registered, or a case the
+    programme does not have."""
+    problems = []
+    cases = {case.id for case in programme.cases}
+    for index, scenario in enumerate(programme.sensitivities):
+        where = f"sensitivities[{index}]"
+        if scenario.schedule is not None:
+            try:
+                rules.table(scenario.schedule, "discount-schedule")
+            except TotalPlaceError as exc:
+                problems.append(Problem(str(exc), file=programme.source, field=f"{where}.schedule"))
+        unknown = [case for case in scenario.cases if case not in cases]
+        if unknown:
+            problems.append(
+                Problem(
+                    f"no case {', '.join(repr(c) for c in unknown)} in the programme; its cases: "
+                    f"{', '.join(sorted(cases)) or 'none'}",
+                    file=programme.source,
+                    field=f"{where}.cases",
+                )
+            )
     return problems
 
 
