@@ -14,6 +14,8 @@ The public API::
     tp.scenarios("cases/kent")                 # the programme's cuts scenarios on the count
     tp.scenario("cases/kent", "£700m", protect=["theme=health"])  # one scenario
     tp.affordability(programme)                # each agency's budget position, year by year
+    tp.sensitivity(programme)                  # switching values and the standard tests
+    tp.simulate(programme, draws=10_000, seed=1)  # Monte Carlo over the files' ranges
 
 Both ``load`` and ``appraise`` go through :mod:`totalplace_cases.pipeline`, as the command does.
 Plugins mark their hook implementations with ``@totalplace_cases.hookimpl``; everything else a
@@ -43,7 +45,7 @@ from .models import (
     Theme,
 )
 from .periods import FinancialYear, Quarter, parse_quarter, parse_year, year_of
-from .pipeline import affordability, appraise, load
+from .pipeline import affordability, appraise, load, sensitivity, simulate
 from .pluginmarker import hookimpl
 from .reports.json import to_dict
 from .scenarios import scenario, scenarios
@@ -91,6 +93,8 @@ __all__ = [
     "parse_year",
     "scenario",
     "scenarios",
+    "sensitivity",
+    "simulate",
     "to_dict",
     "year_of",
 ]

@@ -19,6 +19,7 @@ knows the order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -28,11 +29,13 @@ from .io.casefile import PROGRAMME_FILE, ProgrammeRead, load_path
 from .io.fields import parse_path
 from .io.toml_lines import FieldLines
 from .method.appraisal import appraise as appraise_with
+from .method.appraisal import statuses_counted
 from .method.checks import SETTINGS_TABLES, case_problems, programme_problems
 from .method.conventions import Options
 from .method.results import Appraisal
+from .method.robustness import Sensitivity, SimulationResult
 from .models import BusinessCase, Programme
-from .periods import FinancialYear
+from .periods import FinancialYear, parse_year
 from .plugins import Rules, rules_for
 from .reports.evidence import collect_evidence
 from .scenarios import scenario_problems
@@ -49,6 +52,8 @@ __all__ = [
     "plugin_host",
     "programme_file",
     "render",
+    "sensitivity",
+    "simulate",
 ]
 
 
@@ -283,6 +288,104 @@ def affordability(
     if rules is None:
         rules = rules_for(subject.plugins)
     return afford(subject, rules, statuses=statuses)
+
+
+def _options(
+    schedule: str | None,
+    price_base: FinancialYear | str | None,
+    discount_base: FinancialYear | str | None,
+    timing: str | None,
+    statuses: Iterable[str] | None,
+) -> Options:
+    if timing is not None and timing not in ("start", "mid"):
+        raise TotalPlaceError(f"timing must be 'start' or 'mid', found '{timing}'")
+    return Options(
+        price_base=None if price_base is None else parse_year(price_base),
+        discount_base=None if discount_base is None else parse_year(discount_base),
+        schedule=schedule,
+        timing=timing,
+        statuses=statuses_counted(statuses),
+    )
+
+
+def sensitivity(
+    subject: Programme | BusinessCase,
+    *,
+    rules: Rules | None = None,
+    schedule: str | None = None,
+    price_base: FinancialYear | str | None = None,
+    discount_base: FinancialYear | str | None = None,
+    timing: str | None = None,
+    statuses: Iterable[str] | None = None,
+    swing: str | float | int | None = "0.2",
+    draws: int | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> Sensitivity:
+    """How robust each case and the programme are (docs/method.md, section 18): switching
+    values, a tornado of NPSV at ±``swing`` on each input, the standard tests (optimism bias at
+    the Green Book's bounds, every discount schedule, the 50-year test, the programme's
+    ``[[sensitivities]]``) and, with ``draws``, a Monte Carlo simulation seeded with ``seed``.
+
+    The options are those of :func:`appraise`; ``progress`` shows a bar on a terminal for runs
+    over a second. Every point figure comes from the exact Decimal engine.
+    :raises TotalPlaceError: when a figure cannot be computed, or draws are asked for without
+        numpy installed.
+    """
+    from .method.sensitivity import sensitivity_of
+
+    programme = _programme_of(subject) if isinstance(subject, BusinessCase) else subject
+    rules = rules_for(programme.plugins) if rules is None else rules
+    options = _options(schedule, price_base, discount_base, timing, statuses)
+    if draws is None or not progress:
+        return sensitivity_of(
+            programme, rules, options, swing=Decimal(str(swing)), draws=draws, seed=seed
+        )
+    from .progress import progress_bar
+
+    with progress_bar(draws, "Monte Carlo") as update:
+        return sensitivity_of(
+            programme,
+            rules,
+            options,
+            swing=Decimal(str(swing)),
+            draws=draws,
+            seed=seed,
+            progress=update,
+        )
+
+
+def simulate(
+    subject: Programme | BusinessCase,
+    *,
+    draws: int = 10_000,
+    seed: int = 0,
+    rules: Rules | None = None,
+    schedule: str | None = None,
+    price_base: FinancialYear | str | None = None,
+    discount_base: FinancialYear | str | None = None,
+    timing: str | None = None,
+    statuses: Iterable[str] | None = None,
+    progress: bool = False,
+) -> SimulationResult:
+    """Monte Carlo over the ranges the case files give (``uncertainty`` on their lines):
+    ``draws`` draws seeded with ``seed`` (the same seed gives the same figures on any machine),
+    the P10, P50 and P90 of NPSV and BCR and the chances that NPSV > 0 and BCR >= 1, per case
+    and for the programme. Needs numpy (``pip install "totalplace-cases[analysis]"``).
+    """
+    from .method.simulation import simulate_programme
+
+    programme = _programme_of(subject) if isinstance(subject, BusinessCase) else subject
+    rules = rules_for(programme.plugins) if rules is None else rules
+    options = _options(schedule, price_base, discount_base, timing, statuses)
+    if not progress:
+        return simulate_programme(programme, rules, options, draws=draws, seed=seed)
+    from .progress import progress_bar
+
+    with progress_bar(draws if isinstance(draws, int) else 0, "Monte Carlo") as update:
+        return simulate_programme(
+            programme, rules, options, draws=draws, seed=seed, progress=update
+        )
 
 
 def render(

@@ -40,6 +40,7 @@ from totalplace_cases.method import (
     discounting,
     prices,
     realisation,
+    robustness,
     rollup,
 )
 from totalplace_cases.method.appraisal import appraise_programme
@@ -458,7 +459,54 @@ GUARDS: dict[str, Callable[[], None]] = {
     "a case the appraisal does not have": _guard(
         lambda: Appraisal(None, (), None).case("nope"), KeyError
     ),
+    # The sensitivity tests and the simulation (method/sensitivity.py, method/simulation.py):
+    # arguments of the Python API; the command's options are checked as they are read.
+    "a case a sensitivity run does not have": _guard(
+        lambda: tp.sensitivity(tp.Programme(id="p")).case("nope"), KeyError
+    ),
+    "a case a simulation does not have": _guard(
+        lambda: robustness.SimulationResult((), None).case("nope"), KeyError
+    ),
+    "a swing outside (0, 1]": _guard(
+        lambda: tp.sensitivity(tp.Programme(id="p"), swing="1.5"), ValueError
+    ),
+    "draws fewer than one": _guard(lambda: tp.simulate(tp.Programme(id="p"), draws=0), ValueError),
+    "a negative seed": _guard(lambda: tp.simulate(tp.Programme(id="p"), seed=-1), ValueError),
+    "Monte Carlo without numpy installed": _guard(
+        lambda: _without_numpy(lambda: tp.simulate(tp.Programme(id="p"), draws=1)),
+        TotalPlaceError,
+    ),
 }
+
+
+def _without_numpy(call: Callable[[], object]) -> object:
+    """``call()`` as if numpy were not installed (the analysis extra left out)."""
+    import sys
+
+    import totalplace_cases.method as method
+
+    names = ("draws", "vectorised")
+    saved = {
+        name: sys.modules.get(name)
+        for name in ("numpy", *(f"{method.__name__}.{n}" for n in names))
+    }
+    attributes = {name: getattr(method, name) for name in names if hasattr(method, name)}
+    sys.modules["numpy"] = None  # an import of it now fails
+    for name in names:
+        sys.modules.pop(f"{method.__name__}.{name}", None)
+        if hasattr(method, name):
+            delattr(method, name)
+    try:
+        return call()
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+        for name, module in attributes.items():
+            setattr(method, name, module)
+
 
 RELAYS = {
     "an error already placed, or a plugin's error, passed on": "the scenarios above",
@@ -604,7 +652,7 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
         "str(cause)",
     ): "a calendar price year the deflator lacks",
     ("lines", "at.__exit__", "AppraisalError", "str(exc)"): "unknown project type",
-    ("lines", "post_benefit", "AppraisalError", ""): "a transfer that is not fiscal",
+    ("lines", "benefit_terms", "AppraisalError", ""): "a transfer that is not fiscal",
     ("lines", "_valuation", "AppraisalError", "volumes need"): "volumes without a unit value",
     ("lines", "_valuation", "AppraisalError", "no valuation rule"): "no valuation rule at all",
     (
@@ -691,6 +739,17 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
     ("realisation", "parse_period", "PeriodError", ""): "a register period written wrongly",
     ("results", "YearValues.__getitem__", "KeyError", ""): "a year a line's values do not have",
     ("results", "Appraisal.case", "KeyError", ""): "a case the appraisal does not have",
+    ("robustness", "Sensitivity.case", "KeyError", ""): "a case a sensitivity run does not have",
+    ("robustness", "SimulationResult.case", "KeyError", ""): "a case a simulation does not have",
+    ("sensitivity", "sensitivity_of", "ValueError", ""): "a swing outside (0, 1]",
+    ("simulation", "check_run", "ValueError", "draws must"): "draws fewer than one",
+    ("simulation", "check_run", "ValueError", "seed must"): "a negative seed",
+    (
+        "simulation",
+        "_numpy_modules",
+        "TotalPlaceError",
+        "",
+    ): "Monte Carlo without numpy installed",
     ("valuation", "unit_cost_value", "TotalPlaceError", ""): "a unit cost series without a year",
     (
         "valuation",
