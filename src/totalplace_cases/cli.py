@@ -480,14 +480,16 @@ def _set_field(text: str, key: str, value: str) -> str:
     return line.sub(lambda _: f"{key} = {toml_string(value)}", text, count=1)
 
 
-# Commands that live in their own modules, which use the options above: the benefits register's
-# and the count's.
+# Commands that live in their own modules, which use the options above: the benefits register's,
+# the count's and the sensitivity tests'.
 from .cli_count import count, gains  # noqa: E402
+from .cli_sensitivity import sensitivity  # noqa: E402
 from .cli_track import track  # noqa: E402
 
 cli.add_command(track)
 cli.add_command(count)
 cli.add_command(gains)
+cli.add_command(sensitivity)
 
 
 def _register_commands() -> None:

@@ -31,11 +31,20 @@ from ..method.results import (
     OptionFigures,
     OptionResult,
 )
+from ..method.robustness import CaseSensitivity, Sensitivity, Simulation
 from ..money import money_str
 from ..periods import FinancialYear
 from ..plugin import EvidenceTable
 
-__all__ = ["dumps", "evidence_to_dict", "render_json", "to_dict"]
+__all__ = [
+    "change",
+    "dumps",
+    "evidence_to_dict",
+    "render_json",
+    "render_sensitivity_json",
+    "sensitivity_to_dict",
+    "to_dict",
+]
 
 #: The by-agency figures, each a money string.
 AGENCY_MONEY = (
@@ -251,3 +260,66 @@ def render_json(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) ->
     data = to_dict(appraisal)
     data["evidence_tables"] = [evidence_to_dict(t) for t in evidence]
     return dumps(data)
+
+
+# -- sensitivity and simulation (docs/method.md, section 18) -----------------------------------
+
+
+def change(value: Decimal | None) -> str | None:
+    """A relative change as the contract writes it: a decimal fraction as a string (``"-0.235"``
+    for -23.5%, to a millionth), or null where it is not reached."""
+    return None if value is None else f"{value:f}"
+
+
+def _simulation(found: Simulation | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "draws": found.draws,
+        "seed": found.seed,
+        "npsv": {k: money(getattr(found.npsv, k)) for k in ("mean", "p10", "p50", "p90")},
+        "bcr": {k: number(getattr(found.bcr, k)) for k in ("mean", "p10", "p50", "p90")},
+        "p_npsv_positive": found.p_npsv_positive,
+        "p_bcr_at_least_1": found.p_bcr_at_least_1,
+        "bcr_undefined_draws": found.bcr_undefined_draws,
+    }
+
+
+def _robustness(found: CaseSensitivity) -> dict[str, Any]:
+    return {
+        "id": found.id,
+        "npsv": money(found.npsv),
+        "bcr": number(found.bcr),
+        "switching": [
+            {
+                "input": item.input,
+                "label": item.label,
+                "npsv_zero_change": change(item.npsv_zero_change),
+                "bcr_one_change": change(item.bcr_one_change),
+                "npsv_down": money(item.npsv_down),
+                "npsv_up": money(item.npsv_up),
+                "solved": item.solved,
+            }
+            for item in found.switching
+        ],
+        "tests": [
+            {"name": t.name, "kind": t.kind, "npsv": money(t.npsv), "bcr": number(t.bcr)}
+            for t in found.tests
+        ],
+        "simulation": _simulation(found.simulation),
+    }
+
+
+def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
+    """Switching values, tests and simulations as the JSON contract's object: ``cases`` (each
+    with its ``status``) and the ``programme`` (with a ``note`` when its cases cannot be added),
+    and ``swing``, the change the tornado figures ``npsv_down`` and ``npsv_up`` use."""
+    return {
+        "swing": change(result.swing),
+        "cases": [{**_robustness(case), "status": case.status} for case in result.cases],
+        "programme": {**_robustness(result.programme), "note": result.note},
+    }
+
+
+def render_sensitivity_json(result: Sensitivity) -> str:
+    return dumps(sensitivity_to_dict(result))

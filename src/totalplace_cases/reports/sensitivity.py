@@ -1,0 +1,167 @@
+"""``totalplace sensitivity`` as a terminal table or a CSV file (its JSON is in :mod:`.json`).
+
+The table gives, for each case and then for the programme: the point NPSV and BCR, the
+switching values (as percentages), the NPSV at ±swing on each input, the standard tests and
+scenarios, and the simulation's statistics when draws were asked for. The CSV is one row per
+figure (``scope,id,section,item,measure,value``), with the JSON's values: money to the penny,
+changes as decimal fractions, so a spreadsheet can pivot it. Text from the files is shown with
+control characters escaped, and no CSV cell can be read as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from tabulate import tabulate
+
+from ..method.robustness import CaseSensitivity, Sensitivity, Simulation
+from ..money import format_gbp
+from .count import csv_cell, safe_text
+from .json import change, money, number
+
+__all__ = ["FORMATS", "render_sensitivity"]
+
+FORMATS = ("table", "json", "csv")
+
+
+def render_sensitivity(result: Sensitivity, fmt: str) -> str:
+    """The result in ``fmt``: ``table``, ``json`` or ``csv``."""
+    if fmt == "json":
+        from .json import render_sensitivity_json
+
+        return render_sensitivity_json(result)
+    if fmt == "csv":
+        return _csv(result)
+    return _table(result)
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+
+def _percent(value: Decimal | None) -> str:
+    if value is None:
+        return "not within ±100%"
+    return f"{value * 100:+.1f}%"
+
+
+def _ratio(value: Decimal | float | None) -> str:
+    return "n/a" if value is None else f"{float(value):.2f}"
+
+
+def _gbp(value: Decimal | None) -> str:
+    return "n/a" if value is None else format_gbp(value)
+
+
+def _block(found: CaseSensitivity, title: str, swing: Decimal) -> list[str]:
+    out = [f"{title}: NPSV {_gbp(found.npsv)}, BCR {_ratio(found.bcr)}", ""]
+    if found.switching:
+        step = f"{swing * 100:.0f}%"
+        rows = [
+            [
+                safe_text(s.label),
+                _percent(s.npsv_zero_change),
+                _percent(s.bcr_one_change),
+                _gbp(s.npsv_down),
+                _gbp(s.npsv_up),
+            ]
+            for s in found.switching
+        ]
+        headers = ["Switching values", "NPSV to zero", "BCR to 1", f"NPSV -{step}", f"NPSV +{step}"]
+        out += [
+            tabulate(rows, headers, colalign=("left",) + ("right",) * 4, disable_numparse=True),
+            "",
+        ]
+    if found.tests:
+        rows = [[safe_text(t.name), _gbp(t.npsv), _ratio(t.bcr)] for t in found.tests]
+        out += [
+            tabulate(
+                rows,
+                ["Tests", "NPSV", "BCR"],
+                colalign=("left", "right", "right"),
+                disable_numparse=True,
+            ),
+            "",
+        ]
+    if found.simulation is not None:
+        out += _simulation(found.simulation)
+    return out
+
+
+def _simulation(sim: Simulation) -> list[str]:
+    keys = ("mean", "p10", "p50", "p90")
+    rows = [
+        ["NPSV", *(_gbp(getattr(sim.npsv, k)) for k in keys)],
+        ["BCR", *(_ratio(getattr(sim.bcr, k)) for k in keys)],
+    ]
+    headers = [f"Monte Carlo ({sim.draws:,} draws, seed {sim.seed})", "mean", "P10", "P50", "P90"]
+    chance = "n/a" if sim.p_bcr_at_least_1 is None else f"{sim.p_bcr_at_least_1:.1%}"
+    lines = [
+        tabulate(rows, headers, colalign=("left",) + ("right",) * 4, disable_numparse=True),
+        f"P(NPSV > 0) {sim.p_npsv_positive:.1%}   P(BCR >= 1) {chance}",
+    ]
+    if sim.bcr_undefined_draws:
+        lines.append(f"BCR undefined (no costs) in {sim.bcr_undefined_draws:,} draws")
+    return [*lines, ""]
+
+
+def _table(result: Sensitivity) -> str:
+    out: list[str] = []
+    for case in result.cases:
+        out += _block(case, safe_text(case.id), result.swing)
+    if result.note is not None:
+        out += [f"programme {safe_text(result.programme.id)}: {result.note}", ""]
+    else:
+        out += _block(result.programme, f"programme {safe_text(result.programme.id)}", result.swing)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# -- the CSV -------------------------------------------------------------------------------------
+
+COLUMNS = ("scope", "id", "section", "item", "measure", "value")
+
+
+def _rows(scope: str, found: CaseSensitivity) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = [
+        (scope, found.id, "point", "", "npsv", money(found.npsv)),
+        (scope, found.id, "point", "", "bcr", number(found.bcr)),
+    ]
+    for s in found.switching:
+        rows += [
+            (scope, found.id, "switching", s.input, "npsv_zero_change", change(s.npsv_zero_change)),
+            (scope, found.id, "switching", s.input, "bcr_one_change", change(s.bcr_one_change)),
+            (scope, found.id, "switching", s.input, "npsv_down", money(s.npsv_down)),
+            (scope, found.id, "switching", s.input, "npsv_up", money(s.npsv_up)),
+        ]
+    for t in found.tests:
+        rows += [
+            (scope, found.id, "test", t.name, "npsv", money(t.npsv)),
+            (scope, found.id, "test", t.name, "bcr", number(t.bcr)),
+        ]
+    sim = found.simulation
+    if sim is not None:
+        for k in ("mean", "p10", "p50", "p90"):
+            rows.append((scope, found.id, "simulation", "npsv", k, money(getattr(sim.npsv, k))))
+        for k in ("mean", "p10", "p50", "p90"):
+            rows.append((scope, found.id, "simulation", "bcr", k, number(getattr(sim.bcr, k))))
+        rows += [
+            (scope, found.id, "simulation", "draws", "count", sim.draws),
+            (scope, found.id, "simulation", "seed", "value", sim.seed),
+            (scope, found.id, "simulation", "npsv", "p_positive", sim.p_npsv_positive),
+            (scope, found.id, "simulation", "bcr", "p_at_least_1", sim.p_bcr_at_least_1),
+        ]
+    return rows
+
+
+def _csv(result: Sensitivity) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    rows = [row for case in result.cases for row in _rows("case", case)]
+    if result.note is None:
+        rows += _rows("programme", result.programme)
+    for row in rows:
+        writer.writerow([csv_cell("" if cell is None else cell) for cell in row])
+    return out.getvalue()
