@@ -89,6 +89,8 @@ class Simulation:
     p_npsv_positive: float
     p_bcr_at_least_1: float | None
     bcr_undefined_draws: int = 0
+    #: How many of its lines' inputs have a range (0: every draw is the point figure).
+    ranged_inputs: int = 0
 
 
 @attrs.frozen

@@ -106,10 +106,14 @@ def simulate_terms(
         benefits[start : start + n] = b.T
         if progress is not None:
             progress(n)
+    ranged = [0] * n_cases
+    for source in model.sources:
+        ranged[source.case] += 1
     cases = []
     for index, case in enumerate(terms):
         c, b = costs[:, index], benefits[:, index]
-        cases.append(CaseSimulation(case.id, _statistics(c, b, seed), npsv_draws=b - c))
+        found = _statistics(c, b, seed, ranged[index])
+        cases.append(CaseSimulation(case.id, found, npsv_draws=b - c))
     if note is not None or not counted:
         return SimulationResult(tuple(cases), None, note=note)
     where = {case.id: index for index, case in enumerate(terms)}
@@ -117,9 +121,10 @@ def simulate_terms(
     for case in counted:  # case by case, in the programme's order: the same sums everywhere
         total_costs += costs[:, where[case.id]]
         total_benefits += benefits[:, where[case.id]]
+    counted_ranges = sum(ranged[where[case.id]] for case in counted)
     return SimulationResult(
         tuple(cases),
-        _statistics(total_costs, total_benefits, seed),
+        _statistics(total_costs, total_benefits, seed, counted_ranges),
         programme_npsv_draws=total_benefits - total_costs,
     )
 
@@ -142,7 +147,7 @@ def _streams(sources) -> tuple[list[int], list, list]:
     return streams, [s.limits for s in sources], [s.range for s in sources]
 
 
-def _statistics(costs, benefits, seed: int) -> Simulation:
+def _statistics(costs, benefits, seed: int, ranged: int) -> Simulation:
     """A case's (or the programme's) statistics from its PV costs and benefits in each draw."""
     import numpy as np
 
@@ -163,6 +168,7 @@ def _statistics(costs, benefits, seed: int) -> Simulation:
             else None
         ),
         bcr_undefined_draws=undefined,
+        ranged_inputs=ranged,
     )
 
 

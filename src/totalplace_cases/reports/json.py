@@ -282,6 +282,7 @@ def _simulation(found: Simulation | None) -> dict[str, Any] | None:
         "p_npsv_positive": found.p_npsv_positive,
         "p_bcr_at_least_1": found.p_bcr_at_least_1,
         "bcr_undefined_draws": found.bcr_undefined_draws,
+        "ranged_inputs": found.ranged_inputs,
     }
 
 

@@ -104,6 +104,8 @@ def _simulation(sim: Simulation) -> list[str]:
     ]
     if sim.bcr_undefined_draws:
         lines.append(f"BCR undefined (no costs) in {sim.bcr_undefined_draws:,} draws")
+    if not sim.ranged_inputs:
+        lines.append("no input has a range (uncertainty in the case file): every draw is the point")
     return [*lines, ""]
 
 
@@ -151,6 +153,8 @@ def _rows(scope: str, found: CaseSensitivity) -> list[tuple[Any, ...]]:
             (scope, found.id, "simulation", "seed", "value", sim.seed),
             (scope, found.id, "simulation", "npsv", "p_positive", sim.p_npsv_positive),
             (scope, found.id, "simulation", "bcr", "p_at_least_1", sim.p_bcr_at_least_1),
+            (scope, found.id, "simulation", "bcr", "undefined_draws", sim.bcr_undefined_draws),
+            (scope, found.id, "simulation", "ranged_inputs", "count", sim.ranged_inputs),
         ]
     return rows
 
