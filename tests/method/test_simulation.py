@@ -317,10 +317,19 @@ def test_the_maths_is_ieee_arithmetic_close_to_the_libraries():
 def test_uniforms_come_from_the_generators_raw_bits_and_never_touch_zero_or_one():
     raw = np.random.PCG64(9).random_raw(6)
     u = sampling.uniforms(sampling.generator(9), 3, 2)
-    # Draw i takes raw outputs 3i, 3i + 1, 3i + 2: the top 53 bits plus a half, over 2**53.
-    expected = ((raw >> np.uint64(11)).astype(float) + 0.5) / 2.0**53
+    # Draw i takes raw outputs 3i, 3i + 1, 3i + 2: the top 53 bits over 2**53.
+    expected = (raw >> np.uint64(11)).astype(float) / 2.0**53
     assert np.array_equal(u.T.ravel(), expected)
     assert (u > 0).all() and (u < 1).all()
+    zero = sampling.uniforms(_Zeros(), 1, 3)
+    assert (zero == 2.0**-54).all()
+
+
+class _Zeros:
+    """A generator whose every draw is 0, the one value outside (0, 1) PCG64's can give."""
+
+    def random(self, shape):
+        return np.zeros(shape)
 
 
 # -- statistics ----------------------------------------------------------------------------------

@@ -1,16 +1,18 @@
 """Draws from the ranges of a programme's inputs, reproducible on any machine (method §18).
 
 The random numbers are PCG64's raw 64-bit outputs (:class:`numpy.random.Generator` seeded with
-the run's seed), turned into uniforms in (0, 1) as ``(top 53 bits + 1/2) / 2**53``: the same
-bits on every platform. Each range takes its value from a uniform by its inverse distribution
-function (so a ``group`` of ranges can share one uniform and move together). Everything after
+the run's seed), turned into uniforms in (0, 1) as ``top 53 bits / 2**53`` (a zero taken as
+``2**-54``): the same bits on every platform. Each range takes its value from a uniform by its
+inverse distribution function (so a ``group`` of ranges can share one uniform and move
+together). Everything after
 the raw bits is IEEE arithmetic (``+ - * /`` and the square root, which every machine rounds
 alike): the logarithm and exponential that the normal and lognormal need are computed here from
 those operations rather than taken from a maths library whose last bit may differ between
 machines. So the same seed gives the same figures on any machine.
 
 Draw ``i`` of a run takes the uniforms ``i * streams`` to ``(i + 1) * streams - 1`` of the
-sequence, so the figures do not depend on how the draws are split into chunks.
+sequence, so the figures do not depend on how the draws are split into chunks. Arrays are laid
+out ranges by draws (one row per range).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = ["Sampler", "exp", "generator", "log", "normal_quantile", "uniforms"]
 _LN2_HI = 6.93147180369123816490e-01  # ln 2 in two parts (fdlibm's), so k * ln 2 is exact
 _LN2_LO = 1.90821492927058770002e-10
 _SQRT_HALF = 0.7071067811865476
+_TINY = 2.0**-54
 
 
 def generator(seed: int) -> np.random.Generator:
@@ -34,10 +37,13 @@ def generator(seed: int) -> np.random.Generator:
 
 
 def uniforms(rng: np.random.Generator, streams: int, draws: int) -> np.ndarray:
-    """The next ``draws`` draws of ``streams`` uniforms each, in (0, 1): shape (streams, draws)."""
-    raw = rng.bit_generator.random_raw(streams * draws)
-    u = ((raw >> np.uint64(11)).astype(np.float64) + 0.5) * (2.0**-53)
-    return u.reshape(draws, streams).T
+    """The next ``draws`` draws of ``streams`` uniforms each, in (0, 1): shape (streams, draws).
+
+    Each is PCG64's next raw output's top 53 bits over 2**53 (``Generator.random``), and a
+    zero, the one value it can give outside (0, 1), is taken as 2**-54.
+    """
+    u = rng.random((draws, streams)).T
+    return np.maximum(u, _TINY, order="C")
 
 
 def log(x: np.ndarray) -> np.ndarray:
@@ -134,7 +140,8 @@ class Sampler:
             self.parts.append((dist, np.asarray(index, dtype=np.int64), params))
 
     def values(self, u: np.ndarray) -> np.ndarray:
-        """Each range's value in each draw, from the streams' uniforms (streams, draws)."""
+        """Each range's value in each draw, ``(ranges, draws)``, from the streams' uniforms
+        ``(streams, draws)``."""
         out = np.empty((self.size, u.shape[1]))
         for dist, index, p in self.parts:
             out[index] = _INVERSE[dist](u[self.streams[index]], p)
@@ -142,14 +149,19 @@ class Sampler:
 
 
 def _triangular(u: np.ndarray, p: dict[str, np.ndarray]) -> np.ndarray:
+    """``low + sqrt(u w (mode - low))`` below the mode, ``high - sqrt((1 - u) w (high - mode))``
+    above it, with ``w = high - low`` (a flat range gives ``high``, which is ``low``)."""
     low, mode, high = p["low"], p["mode"], p["high"]
     width = high - low
-    flat = width == 0
-    safe = np.where(flat, 1.0, width)
-    rising = low + np.sqrt(u * safe * (mode - low))
-    falling = high - np.sqrt((1.0 - u) * safe * (high - mode))
-    value = np.where(u * safe < mode - low, rising, falling)
-    return np.where(flat, low, value)
+    left = mode - low
+    reach = u * width
+    rising = np.sqrt(reach * left)
+    rising += low
+    falling = width - reach
+    falling *= high - mode
+    np.sqrt(falling, out=falling)
+    np.subtract(high, falling, out=falling)
+    return np.where(reach < left, rising, falling)
 
 
 def _uniform(u: np.ndarray, p: dict[str, np.ndarray]) -> np.ndarray:

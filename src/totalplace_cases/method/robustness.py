@@ -93,24 +93,41 @@ class Simulation:
     ranged_inputs: int = 0
 
 
+def _npsv(benefits, costs):
+    return None if benefits is None else benefits - costs
+
+
 @attrs.frozen
 class CaseSimulation:
-    """One case's simulation; ``npsv_draws`` keeps its NPSV in every draw (for the histogram)."""
+    """One case's simulation, with its PV costs and PV benefits in every draw (numpy arrays,
+    kept for the histogram; not part of the result's value)."""
 
     id: str
     simulation: Simulation
-    npsv_draws: object = attrs.field(default=None, eq=False, repr=False)
+    costs: object = attrs.field(default=None, eq=False, repr=False)
+    benefits: object = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def npsv_draws(self):
+        """The NPSV in every draw (an array), or None."""
+        return _npsv(self.benefits, self.costs)
 
 
 @attrs.frozen
 class SimulationResult:
     """Monte Carlo over a programme: each case's, and the programme's (None, with ``note``,
-    when the cases cannot be added)."""
+    when the cases cannot be added), with the programme's PV costs and benefits in every draw."""
 
     cases: tuple[CaseSimulation, ...]
     programme: Simulation | None
-    programme_npsv_draws: object = attrs.field(default=None, eq=False, repr=False)
     note: str | None = None
+    costs: object = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    benefits: object = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    @property
+    def programme_npsv_draws(self):
+        """The programme's NPSV in every draw (an array), or None."""
+        return _npsv(self.benefits, self.costs)
 
     def case(self, case_id: str) -> CaseSimulation:
         for case in self.cases:

@@ -36,7 +36,7 @@ INSTALL_HINT = (
     'Monte Carlo needs numpy: install the analysis extra, pip install "totalplace-cases[analysis]"'
 )
 #: About how many values a chunk of draws holds per array (8 bytes each).
-CHUNK_VALUES = 2_000_000
+CHUNK_VALUES = 500_000
 
 
 def _numpy_modules():
@@ -90,9 +90,11 @@ def simulate_terms(
     import numpy as np
 
     model = vectorised.compile_model(terms)
-    streams, limits, ranges = _streams(model.sources)
-    sampler = sampling.Sampler(ranges, streams, limits)
-    width = (max(streams, default=-1) + 1) + len(ranges) + len(terms)
+    sources = model.sources
+    sampler = sampling.Sampler(
+        [s.range for s in sources], [s.stream for s in sources], [s.limits for s in sources]
+    )
+    width = model.streams + len(sources) + len(terms)
     chunk = max(1, min(draws, CHUNK_VALUES // max(width, 1)))
     rng = sampling.generator(seed)
     n_cases = len(terms)
@@ -100,7 +102,7 @@ def simulate_terms(
     benefits = np.empty((draws, n_cases))
     for start in range(0, draws, chunk):
         n = min(chunk, draws - start)
-        u = sampling.uniforms(rng, max(streams, default=-1) + 1, n)
+        u = sampling.uniforms(rng, model.streams, n)
         c, b = model.present_values(sampler.values(u))
         costs[start : start + n] = c.T
         benefits[start : start + n] = b.T
@@ -113,7 +115,7 @@ def simulate_terms(
     for index, case in enumerate(terms):
         c, b = costs[:, index], benefits[:, index]
         found = _statistics(c, b, seed, ranged[index])
-        cases.append(CaseSimulation(case.id, found, npsv_draws=b - c))
+        cases.append(CaseSimulation(case.id, found, costs=c, benefits=b))
     if note is not None or not counted:
         return SimulationResult(tuple(cases), None, note=note)
     where = {case.id: index for index, case in enumerate(terms)}
@@ -125,26 +127,9 @@ def simulate_terms(
     return SimulationResult(
         tuple(cases),
         _statistics(total_costs, total_benefits, seed, counted_ranges),
-        programme_npsv_draws=total_benefits - total_costs,
+        costs=total_costs,
+        benefits=total_benefits,
     )
-
-
-def _streams(sources) -> tuple[list[int], list, list]:
-    """Each ranged source's stream of uniforms: its own, or its group's (the first member's)."""
-    streams: list[int] = []
-    groups: dict[str, int] = {}
-    count = 0
-    for source in sources:
-        group = source.range.group
-        if group is None:
-            streams.append(count)
-            count += 1
-        else:
-            if group not in groups:
-                groups[group] = count
-                count += 1
-            streams.append(groups[group])
-    return streams, [s.limits for s in sources], [s.range for s in sources]
 
 
 def _statistics(costs, benefits, seed: int, ranged: int) -> Simulation:

@@ -17,7 +17,8 @@ Lines without a range add a constant to their case. The engine is float64 and im
 the simulation (numpy is an optional extra, ``totalplace-cases[analysis]``); the exact engine
 still gives every reported point figure, and a test checks the two agree to the penny with
 every input at its point value. Sums are taken in a fixed order (``math.fsum`` for each line's
-constants, row by row across lines and cases), so the figures do not depend on the machine.
+constants, then line by line within a case), so the figures do not depend on the machine.
+Arrays are laid out sources, lines or cases by draws (one row per source, line or case).
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ class Source:
     scale: float
     range: Range | None
     limits: tuple[float | None, float | None]
+    #: The stream of uniforms it draws from: its own, or its group's (the group's first
+    #: member's), numbered in the order of cases, lines and inputs (-1 without a range).
+    stream: int = -1
 
 
 def _floats(values, years: int) -> list[float]:
@@ -84,6 +88,8 @@ class Model:
         self.line_case: list[int] = []
         self.line_is_cost: list[bool] = []
         self.drop_coefficients: dict[int, list[float]] = {}
+        self.streams = 0
+        self._groups: dict[str, int] = {}
 
     # -- building ------------------------------------------------------------------------------
 
@@ -154,60 +160,82 @@ class Model:
         return len(self.line_case) - 1
 
     def _source(self, case, line, name, how, point, scale, found, kind) -> None:
-        self.sources.append(Source(case, line, name, how, point, scale, found, _LIMITS[kind]))
+        stream = -1
+        if found is not None:
+            if found.group is None or found.group not in self._groups:
+                stream, self.streams = self.streams, self.streams + 1
+                if found.group is not None:
+                    self._groups[found.group] = stream
+            else:
+                stream = self._groups[found.group]
+        limits = _LIMITS[kind]
+        self.sources.append(Source(case, line, name, how, point, scale, found, limits, stream))
 
     def freeze(self) -> None:
-        """Index arrays for :meth:`present_values`, once every line is added."""
+        """Order the sources by how they enter (so each kind is one block of rows) and make the
+        index arrays :meth:`present_values` uses, once every line is added."""
+        rank = {MULTIPLY: 0, ONE_MINUS: 2, ONE_PLUS: 3, DROP_OFF: 4}
+        self.sources.sort(key=lambda s: rank[s.how] + (s.how == MULTIPLY and s.scale != 1.0))
         sources = self.sources
+        edges = [sum(1 for s in sources if rank[s.how] + (s.scale != 1.0) * (s.how == MULTIPLY) < k)
+                 for k in range(1, 5)]  # fmt: skip
+        self.scaled = slice(edges[0], edges[1])
+        self.one_minus = slice(edges[1], edges[2])
+        self.one_plus = slice(edges[2], edges[3])
+        self.drop = slice(edges[3], len(sources))
         self.points = np.array([[s.point] for s in sources])
         self.scales = np.array([[s.scale] for s in sources])
-        self.multiply = np.array([i for i, s in enumerate(sources) if s.how == MULTIPLY], int)
-        self.one_minus = np.array([i for i, s in enumerate(sources) if s.how == ONE_MINUS], int)
-        self.one_plus = np.array([i for i, s in enumerate(sources) if s.how == ONE_PLUS], int)
-        self.drop = np.array([i for i, s in enumerate(sources) if s.how == DROP_OFF], int)
-        starts: dict[int, int] = {}
-        for i, source in enumerate(sources):
-            starts.setdefault(source.line, i)  # a line's sources are added together
-        self.line_starts = np.array([starts[k] for k in range(len(self.line_case))], int)
+        # Each line's factors, by depth: the first factor of every line, then the second...
+        depth: dict[int, int] = {}
+        rows: list[list[int]] = []
+        for i, source in enumerate(sources[: self.drop.start]):
+            k = depth.get(source.line, 0)
+            depth[source.line] = k + 1
+            if k == len(rows):
+                rows.append([])
+            rows[k].append(i)
+        self.by_depth = [
+            (np.array(r, int), np.array([sources[i].line for i in r], int)) for r in rows
+        ]
         self.constants = np.array(self.line_constant)[:, None]
-        self.drop_lines = np.array([sources[i].line for i in self.drop], int)
+        self.drop_lines = np.array([s.line for s in sources[self.drop]], int)
         width = max((len(self.drop_coefficients[k]) for k in self.drop_lines), default=0)
         self.drop_matrix = np.zeros((len(self.drop_lines), width))
         for row, k in enumerate(self.drop_lines):
             coefficients = self.drop_coefficients[k]
             self.drop_matrix[row, : len(coefficients)] = coefficients
-        # Lines are added case by case, costs then benefits: each (case, kind) is a run.
+        # Lines are added case by case, costs then benefits, in the order they were added.
         keys = list(zip(self.line_case, self.line_is_cost, strict=True))
-        runs = [k for k in range(len(keys)) if k == 0 or keys[k] != keys[k - 1]]
-        self.run_starts = np.array(runs, int)
-        self.run_case = np.array([keys[k][0] for k in runs], int)
-        self.run_is_cost = np.array([keys[k][1] for k in runs], bool)
+        self.runs = list(dict.fromkeys(keys))
+        self.run_lines = [[k for k, key in enumerate(keys) if key == run] for run in self.runs]
 
     # -- evaluating ----------------------------------------------------------------------------
 
     def present_values(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """PV costs and PV benefits of every case (each ``(cases, draws)``) for the inputs'
-        ``values`` (``(sources, draws)``: each source's drawn value, in its own terms)."""
+        """PV costs and PV benefits of every case, each ``(cases, draws)``, for the sources'
+        ``values`` (``(sources, draws)``, in the order of :attr:`sources`: each drawn value in
+        its own terms). ``values`` is used as working space: its contents are lost."""
         draws = values.shape[1]
         costs = np.repeat(np.array(self.constant_costs)[:, None], draws, axis=1)
         benefits = np.repeat(np.array(self.constant_benefits)[:, None], draws, axis=1)
         if not self.sources:
             return costs, benefits
-        factors = np.ones_like(values)
-        factors[self.multiply] = values[self.multiply] * self.scales[self.multiply]
-        factors[self.one_minus] = 1.0 - values[self.one_minus]
-        factors[self.one_plus] = 1.0 + values[self.one_plus]
-        lines = np.multiply.reduceat(factors, self.line_starts, axis=0) * self.constants
-        if len(self.drop):
-            keep = 1.0 - values[self.drop]
+        keep = 1.0 - values[self.drop]
+        values[self.scaled] *= self.scales[self.scaled]
+        np.subtract(1.0, values[self.one_minus], out=values[self.one_minus])
+        values[self.one_plus] += 1.0
+        lines = np.repeat(self.constants, draws, axis=1)
+        for rows, line in self.by_depth:
+            lines[line] *= values[rows]
+        if len(keep):
             persisted = np.zeros_like(keep)
             for j in range(self.drop_matrix.shape[1] - 1, -1, -1):
                 persisted = persisted * keep + self.drop_matrix[:, j : j + 1]
             lines[self.drop_lines] *= persisted
-        sums = np.add.reduceat(lines, self.run_starts, axis=0)
-        cost_runs = self.run_is_cost
-        costs[self.run_case[cost_runs]] += sums[cost_runs]
-        benefits[self.run_case[~cost_runs]] += sums[~cost_runs]
+        for (case, is_cost), members in zip(self.runs, self.run_lines, strict=True):
+            total = costs[case] if is_cost else benefits[case]
+            for line in members:
+                total += lines[line]
         return costs, benefits
 
     def point_values(self) -> np.ndarray:
