@@ -257,3 +257,28 @@ def test_the_readme_links_to_both_documents():
     links = set(_links(REPO / "README.md"))
     assert "docs/case-files.md" in links
     assert "docs/method.md" in links
+
+
+# --- (d) ranges, scenarios and the sensitivity JSON --------------------------------------------
+
+
+def test_every_range_and_scenario_field_is_documented():
+    from totalplace_cases.io.ranges import RANGE_KEYS, SCENARIO_KEYS
+    from totalplace_cases.uncertainty import BENEFIT_INPUTS, COST_INPUTS, DISTRIBUTIONS
+
+    documented = _backticked(CASE_FILES_DOC.read_text(encoding="utf-8"))
+    names = (*RANGE_KEYS, *SCENARIO_KEYS, *BENEFIT_INPUTS, *COST_INPUTS)
+    missing = [key for key in names if key not in documented]
+    missing += [d for d in DISTRIBUTIONS if f'"{d}"' not in documented]
+    assert not missing, f"not written as `name` in docs/case-files.md: {missing}"
+
+
+def test_every_sensitivity_json_field_is_documented():
+    from totalplace_cases.reports.json import sensitivity_to_dict
+
+    result = sensitivity_to_dict(tp.sensitivity(tp.load(KENT), draws=10))
+    documented = _backticked(METHOD_DOC.read_text(encoding="utf-8"))
+    missing = sorted(key for key in _keys(result) if key not in documented)
+    assert not missing, (
+        f"sensitivity JSON fields not written as `name` in docs/method.md: {missing}"
+    )
