@@ -82,6 +82,17 @@ def _inputs(programme: Programme) -> set[Path]:
 )
 @appraisal_options
 @click.option(
+    "--units",
+    type=click.Choice(["k", "m"]),
+    help="Show amounts in £k or £m in the table format (default: pounds and pence).",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(40, 1000),
+    help="Fit the table format to this many columns (default: 100, or the terminal's width "
+    "when wider).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -97,6 +108,8 @@ def sensitivity(
     swing: str,
     chart_dir: Path | None,
     options: Options,
+    units: str | None,
+    width: int | None,
     output: Path | None,
 ) -> None:
     """How robust each case in PATH is, and the programme: switching values, the standard tests
@@ -127,7 +140,7 @@ def sensitivity(
         seed=seed,
         progress=True,
     )
-    text = render_sensitivity(result, fmt)
+    text = render_sensitivity(result, fmt, units=units or "", width=width)
     if chart_dir is not None:
         from .reports.sensitivity_charts import charts
 

@@ -2,10 +2,11 @@
 
 The table gives, for each case and then for the programme: the point NPSV and BCR, the
 switching values (as percentages), the NPSV at ±swing on each input, the standard tests and
-scenarios, and the simulation's statistics when draws were asked for. The CSV is one row per
-figure (``scope,id,section,item,measure,value``), with the JSON's values: money to the penny,
-changes as decimal fractions, so a spreadsheet can pivot it. Text from the files is shown with
-control characters escaped, and no CSV cell can be read as a formula.
+scenarios, and the simulation's statistics when draws were asked for, on the terminal layout
+every report shares (:mod:`.terminal`: negatives in brackets, fitted to the width). The CSV is
+one row per figure (``scope,id,section,item,measure,value``) with the JSON's values (money to
+the penny, changes as decimal fractions), so a spreadsheet can pivot it. Text from the files is
+shown with control characters escaped, and no CSV cell can be read as a formula.
 """
 
 from __future__ import annotations
@@ -15,27 +16,29 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from tabulate import tabulate
-
 from ..method.robustness import CaseSensitivity, Sensitivity, Simulation
-from ..money import format_gbp
-from .count import csv_cell, safe_text
+from .count import csv_cell
 from .json import change, money, number
+from .pack.cells import clean, format_money
+from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
 __all__ = ["FORMATS", "render_sensitivity"]
 
 FORMATS = ("table", "json", "csv")
 
 
-def render_sensitivity(result: Sensitivity, fmt: str) -> str:
-    """The result in ``fmt``: ``table``, ``json`` or ``csv``."""
+def render_sensitivity(
+    result: Sensitivity, fmt: str, *, units: str = "", width: int | None = None
+) -> str:
+    """The result in ``fmt``: ``table`` (money in pounds, or ``units`` ``"k"`` or ``"m"``, within
+    ``width`` columns: the shared terminal layout), ``json`` or ``csv``."""
     if fmt == "json":
         from .json import render_sensitivity_json
 
         return render_sensitivity_json(result)
     if fmt == "csv":
         return _csv(result)
-    return _table(result)
+    return _table(result, units, width)
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -51,55 +54,52 @@ def _ratio(value: Decimal | float | None) -> str:
     return "n/a" if value is None else f"{float(value):.2f}"
 
 
-def _gbp(value: Decimal | None) -> str:
-    return "n/a" if value is None else format_gbp(value)
+def _gbp(value: Decimal | None, units: str = "") -> str:
+    return "n/a" if value is None else format_money(value, units)
 
 
-def _block(found: CaseSensitivity, title: str, swing: Decimal) -> list[str]:
-    out = [f"{title}: NPSV {_gbp(found.npsv)}, BCR {_ratio(found.bcr)}", ""]
+def _right(*titles: str) -> list[TextColumn]:
+    return [TextColumn(titles[0]), *(TextColumn(t, "right") for t in titles[1:])]
+
+
+def _block(found: CaseSensitivity, title: str, swing: Decimal, units: str, width: int) -> list[str]:
+    out = [f"{clean(title)}: NPSV {_gbp(found.npsv, units)}, BCR {_ratio(found.bcr)}", ""]
     if found.switching:
         step = f"{swing * 100:.0f}%"
         rows = [
-            [
-                safe_text(s.label),
-                _percent(s.npsv_zero_change),
-                _percent(s.bcr_one_change),
-                _gbp(s.npsv_down),
-                _gbp(s.npsv_up),
-            ]
+            TextRow(
+                (
+                    s.label,
+                    _percent(s.npsv_zero_change),
+                    _percent(s.bcr_one_change),
+                    _gbp(s.npsv_down, units),
+                    _gbp(s.npsv_up, units),
+                )
+            )
             for s in found.switching
         ]
-        headers = ["Switching values", "NPSV to zero", "BCR to 1", f"NPSV -{step}", f"NPSV +{step}"]
-        out += [
-            tabulate(rows, headers, colalign=("left",) + ("right",) * 4, disable_numparse=True),
-            "",
-        ]
+        columns = _right(
+            "Switching values", "NPSV to zero", "BCR to 1", f"NPSV -{step}", f"NPSV +{step}"
+        )
+        out += [render_text_table(columns, rows, width), ""]
     if found.tests:
-        rows = [[safe_text(t.name), _gbp(t.npsv), _ratio(t.bcr)] for t in found.tests]
-        out += [
-            tabulate(
-                rows,
-                ["Tests", "NPSV", "BCR"],
-                colalign=("left", "right", "right"),
-                disable_numparse=True,
-            ),
-            "",
-        ]
+        rows = [TextRow((t.name, _gbp(t.npsv, units), _ratio(t.bcr))) for t in found.tests]
+        out += [render_text_table(_right("Tests", "NPSV", "BCR"), rows, width), ""]
     if found.simulation is not None:
-        out += _simulation(found.simulation)
+        out += _simulation(found.simulation, units, width)
     return out
 
 
-def _simulation(sim: Simulation) -> list[str]:
+def _simulation(sim: Simulation, units: str, width: int) -> list[str]:
     keys = ("mean", "p10", "p50", "p90")
     rows = [
-        ["NPSV", *(_gbp(getattr(sim.npsv, k)) for k in keys)],
-        ["BCR", *(_ratio(getattr(sim.bcr, k)) for k in keys)],
+        TextRow(("NPSV", *(_gbp(getattr(sim.npsv, k), units) for k in keys))),
+        TextRow(("BCR", *(_ratio(getattr(sim.bcr, k)) for k in keys))),
     ]
-    headers = [f"Monte Carlo ({sim.draws:,} draws, seed {sim.seed})", "mean", "P10", "P50", "P90"]
+    title = f"Monte Carlo ({sim.draws:,} draws, seed {sim.seed})"
     chance = "n/a" if sim.p_bcr_at_least_1 is None else f"{sim.p_bcr_at_least_1:.1%}"
     lines = [
-        tabulate(rows, headers, colalign=("left",) + ("right",) * 4, disable_numparse=True),
+        render_text_table(_right(title, "mean", "P10", "P50", "P90"), rows, width),
         f"P(NPSV > 0) {sim.p_npsv_positive:.1%}   P(BCR >= 1) {chance}",
     ]
     if sim.bcr_undefined_draws:
@@ -109,14 +109,16 @@ def _simulation(sim: Simulation) -> list[str]:
     return [*lines, ""]
 
 
-def _table(result: Sensitivity) -> str:
+def _table(result: Sensitivity, units: str = "", width: int | None = None) -> str:
+    width = terminal_width(width)
     out: list[str] = []
     for case in result.cases:
-        out += _block(case, safe_text(case.id), result.swing)
+        out += _block(case, case.id, result.swing, units, width)
+    name = f"programme {result.programme.id}"
     if result.note is not None:
-        out += [f"programme {safe_text(result.programme.id)}: {result.note}", ""]
+        out += [f"{clean(name)}: {result.note}", ""]
     else:
-        out += _block(result.programme, f"programme {safe_text(result.programme.id)}", result.swing)
+        out += _block(result.programme, name, result.swing, units, width)
     return "\n".join(out).rstrip("\n") + "\n"
 
 

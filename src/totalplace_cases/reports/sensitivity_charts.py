@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from ..errors import TotalPlaceError
 from ..method.robustness import CaseSensitivity, Sensitivity
-from .count import safe_text
+from .pack.cells import clean
 
 __all__ = ["charts", "file_stem", "histogram", "tornado"]
 
@@ -45,7 +45,7 @@ def _png(figure) -> bytes:
 
 def _label(text: str) -> str:
     """User text as matplotlib shows it literally: no mathtext (``$``), no control characters."""
-    return safe_text(text).replace("$", r"\$")
+    return clean(text).replace("\n", " ").replace("$", r"\$")
 
 
 def _millions(value: float) -> str:
