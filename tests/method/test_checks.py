@@ -42,6 +42,7 @@ from totalplace_cases.method import (
     realisation,
     robustness,
     rollup,
+    sensitivity,
 )
 from totalplace_cases.method.appraisal import appraise_programme
 from totalplace_cases.method.conventions import Options
@@ -472,11 +473,32 @@ GUARDS: dict[str, Callable[[], None]] = {
     ),
     "draws fewer than one": _guard(lambda: tp.simulate(tp.Programme(id="p"), draws=0), ValueError),
     "a negative seed": _guard(lambda: tp.simulate(tp.Programme(id="p"), seed=-1), ValueError),
+    "discount rates changed past -100%": _guard(
+        lambda: sensitivity.Evaluator(_rules_with_schedule("negative", "-0.6")).factors(
+            "negative", Decimal(1), None
+        ),
+        TotalPlaceError,
+    ),
     "Monte Carlo without numpy installed": _guard(
         lambda: _without_numpy(lambda: tp.simulate(tp.Programme(id="p"), draws=1)),
         TotalPlaceError,
     ),
 }
+
+
+def _rules_with_schedule(name: str, rate: str):
+    """Rules holding one more discount schedule, of a single band at ``rate``."""
+    table = parse_table(
+        f"# table: {name}\n# kind: discount-schedule\n# source: s\n# vintage: v\n"
+        f"from_year,to_year,rate\n0,,{rate}\n"
+    )
+
+    class Plugin:
+        @tp.hookimpl
+        def totalplace_register_tables(self, register):
+            register(table)
+
+    return load_rules(entry_points=False, strict=True, extra=[("negative-schedule", Plugin())])
 
 
 def _without_numpy(call: Callable[[], object]) -> object:
@@ -742,6 +764,12 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
     ("robustness", "Sensitivity.case", "KeyError", ""): "a case a sensitivity run does not have",
     ("robustness", "SimulationResult.case", "KeyError", ""): "a case a simulation does not have",
     ("sensitivity", "sensitivity_of", "ValueError", ""): "a swing outside (0, 1]",
+    (
+        "sensitivity",
+        "Evaluator.factors",
+        "TotalPlaceError",
+        "",
+    ): "discount rates changed past -100%",
     ("simulation", "check_run", "ValueError", "draws must"): "draws fewer than one",
     ("simulation", "check_run", "ValueError", "seed must"): "a negative seed",
     (

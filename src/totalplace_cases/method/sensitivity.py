@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ..errors import TotalPlaceError
 from ..models import Programme
 from ..uncertainty import Scenario
 from .adjustments import CostAdjustment
@@ -117,7 +118,12 @@ class Evaluator:
             if rates:
                 scale = ONE + rates
                 bands = tuple((first, last, rate * scale) for first, last, rate in schedule.bands)
-                schedule = DiscountSchedule(f"{name} x {scale}", bands)
+                try:
+                    schedule = DiscountSchedule(f"{name} x {scale}", bands)
+                except ValueError as exc:  # a negative rate taken to -1 or below
+                    raise TotalPlaceError(
+                        f"the discount rates of '{name}' changed by {rates} are not usable: {exc}"
+                    ) from None
             self._schedules[(name, rates)] = schedule
         return schedule.factors_at(terms.shift, terms.years, terms.timing)
 
