@@ -42,8 +42,9 @@ def uniforms(rng: np.random.Generator, streams: int, draws: int) -> np.ndarray:
     Each is PCG64's next raw output's top 53 bits over 2**53 (``Generator.random``), and a
     zero, the one value it can give outside (0, 1), is taken as 2**-54.
     """
-    u = rng.random((draws, streams)).T
-    return np.maximum(u, _TINY, order="C")
+    u = rng.random((draws, streams))
+    np.maximum(u, _TINY, out=u)
+    return u.T
 
 
 def log(x: np.ndarray) -> np.ndarray:
