@@ -308,8 +308,19 @@ def _options(
     )
 
 
+def _subject(
+    subject: Programme | BusinessCase | Path | str, rules: Rules | None
+) -> tuple[Programme, Rules]:
+    """A programme (a case on its own, or a path loaded and validated) and its plugin host."""
+    if isinstance(subject, Path | str):
+        loaded = load_programme(subject, rules=rules)
+        return loaded.programme, loaded.rules
+    programme = _programme_of(subject) if isinstance(subject, BusinessCase) else subject
+    return programme, rules_for(programme.plugins) if rules is None else rules
+
+
 def sensitivity(
-    subject: Programme | BusinessCase,
+    subject: Programme | BusinessCase | Path | str,
     *,
     rules: Rules | None = None,
     schedule: str | None = None,
@@ -327,15 +338,15 @@ def sensitivity(
     the Green Book's bounds, every discount schedule, the 50-year test, the programme's
     ``[[sensitivities]]``) and, with ``draws``, a Monte Carlo simulation seeded with ``seed``.
 
-    The options are those of :func:`appraise`; ``progress`` shows a bar on a terminal for runs
-    over a second. Every point figure comes from the exact Decimal engine.
+    ``subject`` is a programme, a case, or a path to load (as :func:`load` does). The options
+    are those of :func:`appraise`; ``progress`` shows a bar on a terminal for runs over a
+    second. Every point figure comes from the exact Decimal engine.
     :raises TotalPlaceError: when a figure cannot be computed, or draws are asked for without
         numpy installed.
     """
     from .method.sensitivity import sensitivity_of
 
-    programme = _programme_of(subject) if isinstance(subject, BusinessCase) else subject
-    rules = rules_for(programme.plugins) if rules is None else rules
+    programme, rules = _subject(subject, rules)
     options = _options(schedule, price_base, discount_base, timing, statuses)
     if draws is None or not progress:
         return sensitivity_of(
@@ -356,7 +367,7 @@ def sensitivity(
 
 
 def simulate(
-    subject: Programme | BusinessCase,
+    subject: Programme | BusinessCase | Path | str,
     *,
     draws: int = 10_000,
     seed: int = 0,
@@ -375,8 +386,7 @@ def simulate(
     """
     from .method.simulation import simulate_programme
 
-    programme = _programme_of(subject) if isinstance(subject, BusinessCase) else subject
-    rules = rules_for(programme.plugins) if rules is None else rules
+    programme, rules = _subject(subject, rules)
     options = _options(schedule, price_base, discount_base, timing, statuses)
     if not progress:
         return simulate_programme(programme, rules, options, draws=draws, seed=seed)

@@ -368,3 +368,15 @@ def test_sensitivity_with_draws_carries_the_same_simulation(kent):
     for case, alone in zip(found.cases, simulated.cases, strict=True):
         assert case.simulation == alone.simulation
     assert found.programme.simulation == simulated.programme
+
+
+def test_a_path_is_loaded_and_a_cases_figures_read_straight_off_it(kent):
+    programme, rules = kent
+    from_path = tp.simulate(KENT, draws=200, seed=8)
+    assert from_path == tp.simulate(programme, rules=rules, draws=200, seed=8)
+    case = from_path.case("kent-hcc-placements")
+    assert (
+        case.npsv == case.simulation.npsv
+        and case.p_npsv_positive == case.simulation.p_npsv_positive
+    )
+    assert tp.sensitivity(KENT).programme.npsv == tp.appraise(programme, rules=rules).totals.npsv

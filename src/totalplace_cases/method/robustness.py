@@ -112,6 +112,14 @@ class CaseSimulation:
         """The NPSV in every draw (an array), or None."""
         return _npsv(self.benefits, self.costs)
 
+    # The simulation's figures, also read straight off the case: ``case.npsv.p50``.
+    draws = property(lambda self: self.simulation.draws)
+    seed = property(lambda self: self.simulation.seed)
+    npsv = property(lambda self: self.simulation.npsv)
+    bcr = property(lambda self: self.simulation.bcr)
+    p_npsv_positive = property(lambda self: self.simulation.p_npsv_positive)
+    p_bcr_at_least_1 = property(lambda self: self.simulation.p_bcr_at_least_1)
+
 
 @attrs.frozen
 class SimulationResult:
