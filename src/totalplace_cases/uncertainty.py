@@ -225,6 +225,11 @@ def _missing_point(name: str, line: Any) -> str | None:
         return "this line is not valued by amounts: give the range for volumes (or value)"
     if name == "volumes" and not line.volumes:
         return "this line has no volumes: give the range for amounts (or value)"
+    if name == "drop_off" and getattr(line, "cohort", None) is not None:
+        return (
+            "a cohort line's drop-off is applied cohort by cohort in its volumes: give the "
+            "range for value instead"
+        )
     if name == "unit_value":
         if line.unit_value is None:
             return (

@@ -229,3 +229,17 @@ def test_two_scenarios_of_one_name_are_refused(write_case, case_data, the_proble
     text = PROGRAMME + '\n[[sensitivities]]\nname = "x"\ncosts = "0.1"\n' * 2
     problem = the_problem(write_case(case_data, programme=text).parent)
     assert problem.field == "sensitivities[1].name" and "named twice" in problem.message
+
+
+def test_a_cohort_lines_drop_off_has_no_range(write_case, case_data, the_problem):
+    benefit = case_data["benefits"][0]
+    del benefit["amounts"]
+    benefit["unit_value"] = "1000"
+    benefit["cohort"] = {
+        "participants": {"2010-11": "10"}, "engagement": "0.8", "success": "0.5",
+        "lag": 1, "persistence": 2,
+    }  # fmt: skip
+    benefit["uncertainty"] = {"drop_off": {"dist": "uniform", "low": "0", "high": "0.2"}}
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "benefits[0].uncertainty.drop_off"
+    assert "applied cohort by cohort" in problem.message

@@ -279,3 +279,33 @@ def test_cases_in_different_bases_give_no_programme_figures():
     found = tp.sensitivity(programme)
     assert found.programme.npsv is None and found.note
     assert found.case("one").npsv == Decimal("100")
+
+
+def test_a_case_with_options_is_tested_as_its_preferred_option_against_business_as_usual():
+    # The preferred option: costs 100,000, benefits 150,000. Business as usual: costs 20,000,
+    # benefits 40,000. The case's figures are the difference: PV costs 80,000, PV benefits
+    # 110,000, NPSV 30,000. Every input changes in both options: costs by s, 110,000 - 80,000
+    # (1 + s) = 0 at s = 0.375; the preferred option's benefit line, 150,000 (1 + s) - 40,000 -
+    # 80,000 = 0 at s = -0.2; business as usual's, 150,000 - 40,000
+    # (1 + s) - 80,000 = 0 at s = 0.75.
+    case = tp.BusinessCase(
+        id="hand",
+        title="hand",
+        category="community",
+        start=Y0,
+        years=2,
+        options=[
+            tp.CaseOption(id="bau", costs=[_cost("20000")], benefits=[_benefit("kept", "40000")]),
+            tp.CaseOption(id="new", costs=[_cost("100000")], benefits=[_benefit("won", "150000")]),
+        ],
+        business_as_usual="bau",
+        preferred="new",
+    )
+    programme = _programme(case)
+    found = tp.sensitivity(programme).case("hand")
+    assert found.npsv == Decimal("30000") == tp.appraise(programme).case("hand").npsv
+    switching = _switching(found)
+    assert switching["costs"].npsv_zero_change == Decimal("0.375")
+    assert switching["options.new.benefits.won.amounts"].npsv_zero_change == Decimal("-0.2")
+    assert switching["options.bau.benefits.kept.amounts"].npsv_zero_change == Decimal("0.75")
+    assert "(business as usual)" in switching["options.bau.benefits.kept.amounts"].label

@@ -181,13 +181,21 @@ def test_the_engine_with_draws_at_point_values_is_the_exact_npsv(kent):
 
 
 def _with_ranges(programme: tp.Programme, benefit_range, cost_range=None) -> tp.Programme:
-    cases = []
-    for case in programme.cases:
-        benefits = [attrs.evolve(b, uncertainty=benefit_range(b)) for b in case.benefits]
+    """Every line of every case (and of every option of a case with options) given ranges."""
+
+    def lines(holder):
+        benefits = [attrs.evolve(b, uncertainty=benefit_range(b)) for b in holder.benefits]
         costs = [
-            attrs.evolve(c, uncertainty=cost_range(c) if cost_range else {}) for c in case.costs
+            attrs.evolve(c, uncertainty=cost_range(c) if cost_range else {}) for c in holder.costs
         ]
-        cases.append(attrs.evolve(case, benefits=benefits, costs=costs))
+        return attrs.evolve(holder, benefits=benefits, costs=costs)
+
+    cases = [
+        attrs.evolve(case, options=[lines(o) for o in case.options])
+        if case.options
+        else lines(case)
+        for case in programme.cases
+    ]
     return attrs.evolve(programme, cases=cases)
 
 

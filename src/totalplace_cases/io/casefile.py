@@ -896,7 +896,12 @@ def _read_benefit(
         item,
         b,
         "benefit",
-        {"amounts": amounts, "volumes": volumes, "unit_value": fields["unit_value"]},
+        {
+            "amounts": amounts,
+            "volumes": volumes,
+            "unit_value": fields["unit_value"],
+            "cohort": cohort,
+        },
     )
     if agency is None or value_type is None or line_id is None:
         return None

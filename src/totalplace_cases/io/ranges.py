@@ -44,7 +44,7 @@ def read_uncertainty(
     ranges that are sound, by input.
 
     ``point`` holds what was read of the line itself (``amounts``, ``volumes``,
-    ``unit_value``), to check that each range has a figure to vary.
+    ``unit_value``, ``cohort``), to check that each range has a figure to vary.
     """
     table = f.get_table(item, path, "uncertainty")
     if table is None:
@@ -62,9 +62,7 @@ def read_uncertainty(
         if found is not None:
             ranges[name] = found
     line = SimpleNamespace(
-        amounts=point.get("amounts"),
-        volumes=point.get("volumes"),
-        unit_value=point.get("unit_value"),
+        **{k: point.get(k) for k in ("amounts", "volumes", "unit_value", "cohort")}
     )
     sound: dict[str, Range] = {}
     problems = line_range_problems(kind, line, ranges)

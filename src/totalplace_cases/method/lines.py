@@ -136,7 +136,8 @@ def cost_terms(context: CaseContext, index: int, line: CostLine) -> CostTerms:
         adjustment = cost_adjustment(context, line)
     with at(context, _prices_field(path, line)):
         real = context.real(line.amounts, context.line_base(line))
-    return CostTerms(index, line, _offsets(real, context.case.start.start_year), adjustment)
+    first = context.case.start.start_year
+    return CostTerms(index, line, _offsets(real, first), adjustment, _option_id(context))
 
 
 def post_cost_terms(
@@ -290,6 +291,7 @@ def benefit_terms(
         factors,
         shares,
         cohort,
+        _option_id(context),
     )
 
 

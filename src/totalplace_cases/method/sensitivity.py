@@ -1,4 +1,4 @@
-"""How robust each case is: switching values, the standard tests and named scenarios (method §18).
+"""How robust each case is: switching values, the standard tests and named scenarios (method §20).
 
 Every figure here comes from the exact Decimal engine. Each case's line quantities are worked
 out once by the appraisal's own steps (:func:`.terms.case_terms`); a test changes some of them
@@ -68,8 +68,9 @@ class Change:
     """What a test changes in a case's quantities; every relative change is a decimal fraction.
 
     ``costs`` scales every cost's amounts, ``benefits`` every benefit line's gross value and
-    ``lines`` some benefit lines' ((index, change) pairs); ``deadweight``, ``displacement`` and
-    ``attribution`` scale each benefit line's fraction (kept within 0 and 1);
+    ``lines`` some benefit lines' ((:attr:`.BenefitTerms.key`, change) pairs);
+    ``deadweight``, ``displacement`` and ``attribution`` scale each benefit line's fraction
+    (kept within 0 and 1);
     ``optimism_bias`` scales each cost's uplift, after ``ob_bound`` (``"lower"`` or
     ``"upper"``) has put project-type lines at the Green Book's bound; ``schedule`` replaces
     the case's discount schedule (as ``--schedule`` does) and ``discount_rates`` scales every
@@ -78,7 +79,7 @@ class Change:
 
     costs: Decimal = ZERO
     benefits: Decimal = ZERO
-    lines: tuple[tuple[int, Decimal], ...] = ()
+    lines: tuple[tuple[tuple[bool, int], Decimal], ...] = ()
     deadweight: Decimal = ZERO
     displacement: Decimal = ZERO
     attribution: Decimal = ZERO
@@ -145,9 +146,10 @@ class Evaluator:
             factors = terms.factors
             if schedule != terms.schedule or change.discount_rates:
                 factors = self.factors(schedule, change.discount_rates, terms)
-            ledger = Ledger(terms.years, factors)
+            # A case with options: its preferred option's lines less business as usual's.
+            ledgers = {False: Ledger(terms.years, factors), True: Ledger(terms.years, factors)}
             for cost in terms.costs:
-                post_cost_terms(ledger, _changed_cost(cost, change))
+                post_cost_terms(ledgers[cost.counterfactual], _changed_cost(cost, change))
             for benefit in terms.benefits:
                 if benefit.transfer:
                     continue
@@ -155,8 +157,13 @@ class Evaluator:
                 line_factors = factors
                 if own is not None and own != schedule:
                     line_factors = self.factors(own, change.discount_rates, terms)
-                post_benefit_terms(ledger, _changed_benefit(benefit, change, terms, line_factors))
-            return ledger.pv(COST), ledger.pv(BENEFIT)
+                changed = _changed_benefit(benefit, change, terms, line_factors)
+                post_benefit_terms(ledgers[benefit.counterfactual], changed)
+            ours, usual = ledgers[False], ledgers[True]
+            return (
+                ours.pv(COST) - usual.pv(COST),
+                ours.pv(BENEFIT) - usual.pv(BENEFIT),
+            )
 
 
 def _scaled(values: Mapping[int, Decimal], scale: Decimal) -> Mapping[int, Decimal]:
@@ -179,7 +186,7 @@ def _changed_cost(terms: CostTerms, change: Change) -> CostTerms:
 def _changed_benefit(
     terms: BenefitTerms, change: Change, case: CaseTerms, factors: Sequence[Decimal]
 ) -> BenefitTerms:
-    scale = (ONE + change.benefits) * (ONE + dict(change.lines).get(terms.index, ZERO))
+    scale = (ONE + change.benefits) * (ONE + dict(change.lines).get(terms.key, ZERO))
     gross = _scaled(terms.gross, scale)
     if change.benefit_delay:
         delay = change.benefit_delay
@@ -247,7 +254,10 @@ def _common_inputs(benefits: Sequence[BenefitTerms]) -> list[Input]:
 def case_inputs(terms: CaseTerms) -> list[Input]:
     """The main inputs of a case: total costs and benefits, each benefit line's value (its
     amounts, or its volumes), the counterfactual fractions, cost optimism bias and the
-    discount rates. Transfers, outside the NPSV, have no switching value."""
+    discount rates. Transfers, outside the NPSV, have no switching value. In a case with
+    options every input is changed in both the preferred option and business as usual (the
+    case's figures are the one less the other), and each of their benefit lines is an input,
+    named with its option."""
     inputs = _common_inputs(terms.benefits)
     lines = []
     for b in terms.benefits:
@@ -255,14 +265,11 @@ def case_inputs(terms: CaseTerms) -> list[Input]:
             continue
         line = b.line
         what = "amounts" if line.amounts else "volumes" if line.volumes else "value"
-        lines.append(
-            Input(
-                f"benefits.{b.id}.{what}",
-                f"{b.id}: {what}",
-                lambda s, index=b.index: Change(lines=((index, s),)),
-                True,
-            )
-        )
+        name, label = f"benefits.{b.id}.{what}", f"{b.id}: {what}"
+        if terms.options:
+            name = f"options.{b.option}.{name}"
+            label = f"{b.option}{' (business as usual)' if b.counterfactual else ''}: {label}"
+        lines.append(Input(name, label, lambda s, key=b.key: Change(lines=((key, s),)), True))
     return inputs[:2] + lines + inputs[2:]
 
 

@@ -47,6 +47,10 @@ class CostTerms:
     line: CostLine
     gross: Mapping[int, Decimal]
     adjustment: CostAdjustment
+    #: The option the line belongs to, in a case with options.
+    option: str | None = None
+    #: A line of business as usual, which counts against the preferred option's (method §18).
+    counterfactual: bool = False
 
     @property
     def id(self) -> str:
@@ -77,10 +81,19 @@ class BenefitTerms:
     #: A cohort line's cohorts (its gross comes from their volumes, which carry its drop-off:
     #: the benefit chain applies no drop-off of its own); None for other lines.
     cohort: CohortResult | None = None
+    #: The option the line belongs to, in a case with options.
+    option: str | None = None
+    #: A line of business as usual, which counts against the preferred option's (method §18).
+    counterfactual: bool = False
 
     @property
     def id(self) -> str:
         return self.line.id
+
+    @property
+    def key(self) -> tuple[bool, int]:
+        """Which line of its case this is (business as usual's or not, and its place)."""
+        return (self.counterfactual, self.index)
 
     @property
     def transfer(self) -> bool:
@@ -108,18 +121,31 @@ class CaseTerms:
     factors: tuple[Decimal, ...]
     costs: tuple[CostTerms, ...]
     benefits: tuple[BenefitTerms, ...]
+    #: Whether the case weighs options: its lines are then its preferred option's and, marked
+    #: ``counterfactual``, business as usual's (its figures are the one less the other).
+    options: bool = False
 
 
 def case_terms(context: CaseContext) -> CaseTerms:
-    """The quantities of every line of ``context``'s case, as the appraisal works them out.
+    """The quantities of every line of ``context``'s case, as the appraisal works them out:
+    for a case with options, its preferred option's lines and business as usual's (marked
+    ``counterfactual``), whose difference gives the case's figures (method §18).
 
     Call inside the method's decimal context (:func:`.precision.exact`).
     """
     from .appraisal import case_factors
-    from .lines import benefit_terms, cost_terms
 
     case = context.case
     factors = case_factors(context)
+    costs, benefits = _lines(context, factors)
+    if case.options:
+        where = {option.id: index for index, option in enumerate(case.options)}
+        preferred = where[case.preferred]
+        costs, benefits = _lines(context.for_option(preferred, case.options[preferred]), factors)
+        usual = where[case.business_as_usual]
+        against = _lines(context.for_option(usual, case.options[usual]), factors)
+        costs += tuple(attrs.evolve(t, counterfactual=True) for t in against[0])
+        benefits += tuple(attrs.evolve(t, counterfactual=True) for t in against[1])
     return CaseTerms(
         id=case.id,
         status=case.status,
@@ -131,10 +157,22 @@ def case_terms(context: CaseContext) -> CaseTerms:
         timing=context.timing,
         shift=case.start - context.discount_base,
         factors=factors,
-        costs=tuple(cost_terms(context, i, line) for i, line in enumerate(case.costs)),
-        benefits=tuple(
-            benefit_terms(context, i, line, factors) for i, line in enumerate(case.benefits)
-        ),
+        costs=costs,
+        benefits=benefits,
+        options=bool(case.options),
+    )
+
+
+def _lines(
+    context: CaseContext, factors: tuple[Decimal, ...]
+) -> tuple[tuple[CostTerms, ...], tuple[BenefitTerms, ...]]:
+    """The terms of the lines of ``context``'s case (or of the option it is for)."""
+    from .lines import benefit_terms, cost_terms
+
+    case = context.case
+    return (
+        tuple(cost_terms(context, i, line) for i, line in enumerate(case.costs)),
+        tuple(benefit_terms(context, i, line, factors) for i, line in enumerate(case.benefits)),
     )
 
 

@@ -96,6 +96,8 @@ class Model:
     def add_cost(self, case: int, terms: CostTerms, factors: Sequence[float], inputs) -> None:
         gross = _floats(terms.gross, len(factors))
         present = math.fsum(_discounted(gross, factors))
+        if terms.counterfactual:  # business as usual's line counts against the case's
+            present = -present
         ob = float(terms.adjustment.optimism_bias)
         if not inputs:
             self.constant_costs[case] += present * (1.0 + ob)
@@ -114,13 +116,16 @@ class Model:
 
     def add_benefit(self, case: int, terms: BenefitTerms, factors: Sequence[float], inputs) -> None:
         gross = _floats(terms.gross, len(factors))
+        if terms.counterfactual:  # business as usual's line counts against the case's
+            gross = [-g for g in gross]
         discounted = _discounted(gross, factors)
         started = [k for k in sorted(terms.gross) if terms.gross[k] != 0]
         first = started[0] if started else len(factors)
         # P(keep) = c_0 + c_1 keep + c_2 keep**2 + ...: year first + j counts keep**j.
         coefficients = [math.fsum(discounted[: first + 1]), *discounted[first + 1 :]]
         adjustments = terms.adjustments
-        keep = 1.0 - float(adjustments.drop_off)
+        # A cohort line's volumes carry its drop-off already (method §19).
+        keep = 1.0 if terms.cohort is not None else 1.0 - float(adjustments.drop_off)
 
         def persisted(keep: float) -> float:
             total = 0.0
