@@ -30,7 +30,12 @@ from .io.fields import parse_path
 from .io.toml_lines import FieldLines
 from .method.appraisal import appraise as appraise_with
 from .method.appraisal import statuses_counted
-from .method.checks import SETTINGS_TABLES, case_problems, programme_problems
+from .method.checks import (
+    SETTINGS_TABLES,
+    case_problems,
+    programme_problems,
+    sensitivity_problems,
+)
 from .method.conventions import Options
 from .method.results import Appraisal
 from .method.robustness import Sensitivity, SimulationResult
@@ -203,6 +208,9 @@ def load_programme(
     problems = _settings_problems(programme, rules) + scenario_problems(programme, rules)
     options = options or Options()
     problems += [_locate(p, None) for p in programme_problems(programme, rules, options)]
+    # A scenario may name cases that a lone case file read beside programme.toml leaves out.
+    whole = Path(path).is_dir() or Path(path).name == PROGRAMME_FILE
+    problems += [_locate(p, None) for p in sensitivity_problems(programme, rules, whole=whole)]
     for case in programme.cases:
         if options != Options():  # the built-in checks try every case without options
             found = case_problems(programme, case, rules, options)

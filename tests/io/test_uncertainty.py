@@ -243,3 +243,14 @@ def test_a_cohort_lines_drop_off_has_no_range(write_case, case_data, the_problem
     problem = the_problem(write_case(case_data))
     assert problem.field == "benefits[0].uncertainty.drop_off"
     assert "applied cohort by cohort" in problem.message
+
+
+def test_a_lone_case_file_is_read_beside_scenarios_that_name_other_cases(write_case, case_data):
+    # Kent's programme names kent-hcc-placements in a scenario; one of its other case files,
+    # read on its own beside it, is still valid, and the scenario does not apply to it.
+    text = PROGRAMME + '\n[[sensitivities]]\nname = "x"\ncosts = "0.1"\ncases = ["elsewhere"]\n'
+    path = write_case(case_data, programme=text)
+    assert [case.id for case in tp.load(path).cases] == ["joint-team"]
+    assert [
+        t.name for t in tp.sensitivity(path).case("joint-team").tests if t.kind == "scenario"
+    ] == []

@@ -29,7 +29,7 @@ from .prices import DeflatorRangeError
 if TYPE_CHECKING:
     from ..plugins import Rules
 
-__all__ = ["SETTINGS_TABLES", "case_problems", "programme_problems", "scenario_problems"]
+__all__ = ["SETTINGS_TABLES", "case_problems", "programme_problems", "sensitivity_problems"]
 
 #: The [settings] that name a parameter table, and the kind of table each must name.
 SETTINGS_TABLES = {
@@ -66,12 +66,15 @@ def programme_problems(programme: Programme, rules: Rules, options: Options) -> 
     if options.schedule == HEALTH_SCHEDULE:
         message = health_schedule_warning(f"--schedule {HEALTH_SCHEDULE}")
         problems.append(Problem(message, field="--schedule", severity="warning"))
-    return problems + scenario_problems(programme, rules)
+    return problems
 
 
-def scenario_problems(programme: Programme, rules: Rules) -> list[Problem]:
-    """A ``[[sensitivities]]`` scenario naming a schedule no plugin registered, or a case the
-    programme does not have."""
+def sensitivity_problems(
+    programme: Programme, rules: Rules, *, whole: bool = True
+) -> list[Problem]:
+    """A ``[[sensitivities]]`` scenario naming a schedule no plugin registered, or (when
+    ``whole``: every case of the programme was read, not one case file) a case the programme
+    does not have."""
     problems = []
     cases = {case.id for case in programme.cases}
     for index, scenario in enumerate(programme.sensitivities):
@@ -82,7 +85,7 @@ def scenario_problems(programme: Programme, rules: Rules) -> list[Problem]:
             except TotalPlaceError as exc:
                 problems.append(Problem(str(exc), file=programme.source, field=f"{where}.schedule"))
         unknown = [case for case in scenario.cases if case not in cases]
-        if unknown:
+        if unknown and whole:
             problems.append(
                 Problem(
                     f"no case {', '.join(repr(c) for c in unknown)} in the programme; its cases: "
