@@ -341,7 +341,7 @@ def sensitivity(
     seed: int = 0,
     progress: bool = False,
 ) -> Sensitivity:
-    """How robust each case and the programme are (docs/method.md, section 20): switching
+    """How robust each case and the programme are (docs/method.md, section 23): switching
     values, a tornado of NPSV at ±``swing`` on each input, the standard tests (optimism bias at
     the Green Book's bounds, every discount schedule, the 50-year test, the programme's
     ``[[sensitivities]]``) and, with ``draws``, a Monte Carlo simulation seeded with ``seed``.

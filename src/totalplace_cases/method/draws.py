@@ -1,4 +1,4 @@
-"""Draws from the ranges of a programme's inputs, reproducible on any machine (method §20).
+"""Draws from the ranges of a programme's inputs, reproducible on any machine (method §23).
 
 The random numbers are PCG64's raw 64-bit outputs (:class:`numpy.random.Generator` seeded with
 the run's seed), turned into uniforms in (0, 1) as ``top 53 bits / 2**53`` (a zero taken as

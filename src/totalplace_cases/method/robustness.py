@@ -5,7 +5,7 @@ engine (:mod:`.sensitivity`) and are held exactly: money and changes as
 :class:`~decimal.Decimal`, rounded only when shown or exported. The simulation's statistics
 come from the numpy engine (:mod:`.simulation`): money rounded to the penny, ratios and
 probabilities as floats. The JSON contract for them is written by
-:func:`totalplace_cases.reports.json.sensitivity_to_dict` (docs/method.md, section 20).
+:func:`totalplace_cases.reports.json.sensitivity_to_dict` (docs/method.md, section 23).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""How robust each case is: switching values, the standard tests and named scenarios (method §20).
+"""How robust each case is: switching values, the standard tests and named scenarios (method §23).
 
 Every figure here comes from the exact Decimal engine. Each case's line quantities are worked
 out once by the appraisal's own steps (:func:`.terms.case_terms`); a test changes some of them

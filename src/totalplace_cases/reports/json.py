@@ -262,7 +262,7 @@ def render_json(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) ->
     return dumps(data)
 
 
-# -- sensitivity and simulation (docs/method.md, section 20) -----------------------------------
+# -- sensitivity and simulation (docs/method.md, section 23) -----------------------------------
 
 
 def change(value: Decimal | None) -> str | None:
