@@ -18,6 +18,17 @@ from totalplace_cases.progress import progress_bar
 
 KENT = Path(__file__).resolve().parents[1] / "cases" / "kent"
 STATISTICS = {"mean", "p10", "p50", "p90"}
+PROGRAMME = """\
+[programme]
+id = "p"
+price_base = "2010-11"
+
+[[agencies]]
+id = "lead-agency"
+
+[[agencies]]
+id = "partner-agency"
+"""
 
 
 def _json(invoke, *args):
@@ -116,11 +127,15 @@ def test_the_csv_has_one_row_per_figure(invoke):
 def test_text_from_the_files_cannot_act_on_a_terminal_or_a_spreadsheet(
     write_case, case_data, invoke
 ):
-    case_data["id"] = "=HYPERLINK(1)\x1b[31m"
-    path = write_case(case_data)
+    # Ids may not hold control characters (the reader refuses them), but names may: a scenario
+    # named with an escape sequence is shown with it written out. An id that a spreadsheet
+    # would run as a formula is quoted in the CSV.
+    case_data["id"] = "=HYPERLINK(1)"
+    programme = PROGRAMME + '\n[[sensitivities]]\nname = "red\\u001b[31m"\ncosts = "0.1"\n'
+    path = write_case(case_data, programme=programme)
     table = invoke("sensitivity", path.parent)
     assert table.exit_code == 0, table.output
-    assert "\x1b" not in table.stdout and "\\x1b[31m" in table.stdout
+    assert "\x1b" not in table.stdout and "red\\x1b[31m" in table.stdout
     rows = list(
         csv.reader(io.StringIO(invoke("sensitivity", path.parent, "--format", "csv").stdout))
     )

@@ -211,7 +211,6 @@ def test_scenarios_are_read_from_programme_toml(write_case, case_data):
         ),
         ('name = "x"\nbenefit_delay = -1', "sensitivities[0].benefit_delay", "at least 0"),
         ('name = "x"\nschedule = "nope"', "sensitivities[0].schedule", "no discount-schedule"),
-        ('name = "x"\ncosts = "0.1"\ncases = ["nope"]', "sensitivities[0].cases", "no case 'nope'"),
     ],
 )
 def test_a_bad_scenario_names_its_line_in_programme_toml(
@@ -254,3 +253,13 @@ def test_a_lone_case_file_is_read_beside_scenarios_that_name_other_cases(write_c
     assert [
         t.name for t in tp.sensitivity(path).case("joint-team").tests if t.kind == "scenario"
     ] == []
+
+
+def test_a_scenario_naming_a_case_the_folder_lacks_is_a_warning(write_case, case_data):
+    text = PROGRAMME + '\n[[sensitivities]]\nname = "x"\ncosts = "0.1"\ncases = ["nope"]\n'
+    programme = tp.load(write_case(case_data, programme=text).parent)
+    (warning,) = [w for w in programme.warnings if w.field == "sensitivities[0].cases"]
+    assert (
+        "no case 'nope' in the programme, so the scenario does not apply to it" in warning.message
+    )
+    assert warning.file.name == "programme.toml" and isinstance(warning.line, int)

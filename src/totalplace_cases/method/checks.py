@@ -72,9 +72,10 @@ def programme_problems(programme: Programme, rules: Rules, options: Options) -> 
 def sensitivity_problems(
     programme: Programme, rules: Rules, *, whole: bool = True
 ) -> list[Problem]:
-    """A ``[[sensitivities]]`` scenario naming a schedule no plugin registered, or (when
-    ``whole``: every case of the programme was read, not one case file) a case the programme
-    does not have."""
+    """A ``[[sensitivities]]`` scenario naming a schedule no plugin registered (an error), or
+    (when ``whole``: every case of the programme was read, not one case file) a case the
+    programme does not have: a warning, as a folder may hold some of a programme's cases, and
+    the scenario then applies to the cases it does hold."""
     problems = []
     cases = {case.id for case in programme.cases}
     for index, scenario in enumerate(programme.sensitivities):
@@ -88,10 +89,12 @@ def sensitivity_problems(
         if unknown and whole:
             problems.append(
                 Problem(
-                    f"no case {', '.join(repr(c) for c in unknown)} in the programme; its cases: "
+                    f"no case {', '.join(repr(c) for c in unknown)} in the programme, so the "
+                    f"scenario does not apply to it; its cases: "
                     f"{', '.join(sorted(cases)) or 'none'}",
                     file=programme.source,
                     field=f"{where}.cases",
+                    severity="warning",
                 )
             )
     return problems
