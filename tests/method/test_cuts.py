@@ -98,6 +98,21 @@ def test_a_protected_theme_is_untouched_and_the_rest_share_the_cut():
     assert sum(row.cut for row in result.by_category) == Decimal("100")
 
 
+def test_a_row_with_negative_spend_and_no_cut_has_a_rate_of_zero_not_minus_zero():
+    # Agency b's only line of the year is a refund of £20 (negative spend), protected: it bears
+    # no cut, and 0 / -20 is shown as 0.0%, never "-0.0%", in a return to the Treasury.
+    cells = [
+        (("2008-09", "a", "community", "safety", "revenue", "a"), 50000),
+        (("2008-09", "b", "individual", "health", "capital", "b"), -2000),
+    ]
+    result = run_scenario(build_count(cells, []), CutScenario.of("s", "£48", protect=["agency=b"]))
+    rows = {row.key: row for row in result.by_agency + result.by_category}
+    assert rows["b"].cut == 0 and rows["individual"].cut == 0
+    for key in ("b", "individual"):
+        assert rows[key].rate == 0 and not rows[key].rate.is_signed(), key
+    assert rows["a"].rate == Decimal("48") / Decimal("500")
+
+
 def test_a_percentage_cut_is_of_the_whole_count_and_phasing_adds_up():
     scenario = CutScenario.of("s", "10%", over=3)
     result = run_scenario(small_count(), scenario)

@@ -82,8 +82,11 @@ class CutRow:
 
     @property
     def rate(self) -> Decimal | None:
-        """The cut as a share of the row's whole baseline spend (None for no spend)."""
-        return None if self.baseline == 0 else self.cut / self.baseline
+        """The cut as a share of the row's whole baseline spend (None for no spend). No cut on
+        a negative baseline (refunds) is 0, not -0, which would print as "-0.0%"."""
+        if self.baseline == 0:
+            return None
+        return Decimal(0) if self.cut == 0 else self.cut / self.baseline
 
 
 @attrs.frozen
