@@ -37,7 +37,9 @@ __all__ = [
     "IMPACT_DIRECTIONS",
     "MAX_YEARS",
     "READINESS_DIMENSIONS",
+    "RISK_IMPACTS",
     "RISK_LEVELS",
+    "RISK_LIKELIHOODS",
     "SIGNIFICANCES",
     "STATUSES",
     "VALUE_TYPES",
@@ -420,6 +422,11 @@ IMPACT_DIRECTIONS: tuple[str, ...] = ("positive", "negative")
 SIGNIFICANCES: tuple[str, ...] = ("low", "medium", "high")
 #: The five-point scale of a risk's likelihood and impact: 1 is very low, 5 very high.
 RISK_LEVELS: tuple[str, ...] = ("very-low", "low", "medium", "high", "very-high")
+#: The same five points in the words of the five-by-five risk matrix most public bodies use
+#: (National Patient Safety Agency, "A risk matrix for risk managers", January 2008): its
+#: likelihood scores 1-5 and its consequence (impact) scores 1-5.
+RISK_LIKELIHOODS: tuple[str, ...] = ("rare", "unlikely", "possible", "likely", "almost-certain")
+RISK_IMPACTS: tuple[str, ...] = ("negligible", "minor", "moderate", "major", "catastrophic")
 #: The seed's three tests of whether a place is ready: "Rational, Emotional, Political".
 READINESS_DIMENSIONS: tuple[str, ...] = ("rational", "emotional", "political")
 
@@ -449,11 +456,24 @@ class Impact:
     affects: str = ""
 
 
-def _level(value: object) -> int:
-    """A likelihood or impact: 1-5, or its word (``"high"`` is 4)."""
-    if isinstance(value, str) and value in RISK_LEVELS:
-        return RISK_LEVELS.index(value) + 1
-    return value  # type: ignore[return-value]  (the validator refuses anything else)
+def risk_level(value: object, words: tuple[str, ...] = ()) -> object:
+    """A likelihood or impact: 1-5, or its word on the five-point scale (``"high"`` is 4), or on
+    the risk matrix's own scale for it, ``words`` (``"likely"`` is a likelihood of 4); written
+    with spaces or hyphens, in any case. Anything else is returned as it is, to be refused."""
+    if isinstance(value, str):
+        word = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+        for scale in (RISK_LEVELS, words):
+            if word in scale:
+                return scale.index(word) + 1
+    return value
+
+
+def _likelihood(value: object) -> int:
+    return risk_level(value, RISK_LIKELIHOODS)  # type: ignore[return-value]  (validated)
+
+
+def _impact(value: object) -> int:
+    return risk_level(value, RISK_IMPACTS)  # type: ignore[return-value]  (validated)
 
 
 _one_to_five = [v.instance_of(int), v.ge(1), v.le(5)]
@@ -468,8 +488,8 @@ class Risk:
     """
 
     description: str = attrs.field(validator=v.min_len(1))
-    likelihood: int = attrs.field(converter=_level, validator=_one_to_five)
-    impact: int = attrs.field(converter=_level, validator=_one_to_five)
+    likelihood: int = attrs.field(converter=_likelihood, validator=_one_to_five)
+    impact: int = attrs.field(converter=_impact, validator=_one_to_five)
     owner: str = ""
     mitigation: str = ""
     id: str | None = None

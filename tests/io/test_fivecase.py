@@ -139,6 +139,50 @@ def test_a_bad_value_is_an_error_with_file_line_and_field(
         assert problem.line == line_no(path, new.splitlines()[-1])
 
 
+@pytest.mark.parametrize(
+    ("likelihood", "impact", "expected"),
+    [
+        # The five-by-five risk matrix's own words (NPSA, "A risk matrix for risk managers",
+        # 2008): likelihood rare 1, unlikely 2, possible 3, likely 4, almost certain 5;
+        # consequence negligible 1, minor 2, moderate 3, major 4, catastrophic 5.
+        ('"likely"', '"major"', (4, 4, 16)),
+        ('"Almost certain"', '"catastrophic"', (5, 5, 25)),
+        ('"rare"', '"negligible"', (1, 1, 1)),
+        ('"unlikely"', '"Minor"', (2, 2, 4)),
+        ('"possible"', '"moderate"', (3, 3, 9)),
+        ('"low"', '"very-high"', (2, 5, 10)),  # the five-point scale, as before
+    ],
+)
+def test_a_risk_may_be_scored_in_the_risk_matrix_s_words(
+    write_case, case_text, likelihood, impact, expected
+):
+    text = case_text.replace('likelihood = "very high"', f"likelihood = {likelihood}", 1)
+    text = text.replace("impact = 3", f"impact = {impact}", 1)
+    (risk,) = tp.load(write_case(text)).cases[0].risks
+    assert (risk.likelihood, risk.impact, risk.score) == expected
+    assert Risk("a risk", likelihood.strip('"'), impact.strip('"')).score == expected[2]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        # A likelihood's word is not an impact's, nor the other way round; "maybe" is neither.
+        ("impact = 3", 'impact = "likely"', "risks[0].impact", "negligible, minor, moderate"),
+        ('likelihood = "very high"', 'likelihood = "major"', "risks[0].likelihood", "rare"),
+        ('likelihood = "very high"', 'likelihood = "maybe"', "risks[0].likelihood", "possible"),
+    ],
+)
+def test_a_word_from_the_wrong_scale_is_refused(
+    write_case, case_text, the_problem, old, new, field, words
+):
+    problem = the_problem(write_case(case_text.replace(old, new, 1)))
+    assert problem.field == field
+    assert "expected a score from 1 (very low) to 5 (very high)" in problem.message
+    assert words in problem.message
+    with pytest.raises((TypeError, ValueError)):
+        Risk("a risk", "major", "likely")
+
+
 def test_risks_and_readiness_refuse_bad_values_built_in_python_too():
     with pytest.raises((TypeError, ValueError)):
         Risk("a risk", "maybe", 3)

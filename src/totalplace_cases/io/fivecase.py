@@ -6,8 +6,9 @@ A case file may give, all optional:
 
 - ``[strategic_case]``: ``objectives``, the Kent ``aims`` it serves, its ``case_for_change``;
 - ``[[non_monetised_impacts]]``: ``description``, ``direction``, ``significance``, ``affects``;
-- ``[[risks]]``: ``description``, ``likelihood`` and ``impact`` (1-5, or very-low to
-  very-high), ``owner``, ``mitigation``;
+- ``[[risks]]``: ``description``, ``likelihood`` and ``impact`` (1-5, very-low to very-high,
+  or the risk matrix's rare to almost-certain and negligible to catastrophic), ``owner``,
+  ``mitigation``;
 - ``[readiness]``: the seed's ``rational``, ``emotional`` and ``political`` dimensions, each
   ``{ score = 1-5, note = "..." }``.
 
@@ -24,13 +25,16 @@ from ..models import (
     AIMS,
     IMPACT_DIRECTIONS,
     READINESS_DIMENSIONS,
+    RISK_IMPACTS,
     RISK_LEVELS,
+    RISK_LIKELIHOODS,
     SIGNIFICANCES,
     Impact,
     Readiness,
     ReadinessScore,
     Risk,
     StrategicCase,
+    risk_level,
 )
 from .fields import Fields, describe, expect_choice, expect_id, expect_str
 
@@ -85,18 +89,23 @@ def _aims(value: Any) -> list[str]:
     return [_aim(item) for item in value]
 
 
-def _level(value: Any) -> int:
-    """A risk's likelihood or impact: a whole number 1-5, or its word (``"high"`` is 4)."""
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
-        return value
-    if isinstance(value, str):
-        word = re.sub(r"[\s_-]+", "-", value.strip().lower())
-        if word in RISK_LEVELS:
-            return RISK_LEVELS.index(word) + 1
-    raise ValueError(
-        f"expected a score from 1 (very low) to 5 (very high), or one of "
-        f"{', '.join(RISK_LEVELS)}; found {describe(value)}"
-    )
+def _level(words: tuple[str, ...]):
+    """A reader of a risk's likelihood or impact: a whole number 1-5, or its word on the
+    five-point scale (``"high"`` is 4) or on the risk matrix's scale, ``words``."""
+
+    def read(value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+            return value
+        level = risk_level(value, words) if isinstance(value, str) else None
+        if isinstance(level, int):
+            return level
+        raise ValueError(
+            f"expected a score from 1 (very low) to 5 (very high), or one of "
+            f"{', '.join(RISK_LEVELS)}; found {describe(value)} (the risk matrix's words, "
+            f"{', '.join(words)}, also score 1 to 5)"
+        )
+
+    return read
 
 
 def _score(value: Any) -> int:
@@ -153,8 +162,8 @@ def _risks(f: Fields, data: Mapping[str, Any]) -> list[Risk]:
             seen[risk_id] = index
         fields = {
             "description": f.get(item, r, "description", _text, required=True),
-            "likelihood": f.get(item, r, "likelihood", _level, required=True),
-            "impact": f.get(item, r, "impact", _level, required=True),
+            "likelihood": f.get(item, r, "likelihood", _level(RISK_LIKELIHOODS), required=True),
+            "impact": f.get(item, r, "impact", _level(RISK_IMPACTS), required=True),
         }
         extra = {
             "owner": f.get(item, r, "owner", expect_str, default="") or "",
