@@ -14,7 +14,7 @@ from ..method.results import CaseAppraisal
 from ..money import format_gbp
 from ..plugin import EvidenceTable
 
-__all__ = ["cohorts_table", "column_alignment", "options_table"]
+__all__ = ["cohorts_table", "column_alignment", "options_table", "plain_count"]
 
 OPTION_HEADERS = (
     "Rank",
@@ -95,7 +95,7 @@ def options_table(case: CaseAppraisal) -> EvidenceTable | None:
     return EvidenceTable(f"{case.id}: options compared", OPTION_HEADERS, rows, notes)
 
 
-def _count(value: Decimal) -> Decimal:
+def plain_count(value: Decimal) -> Decimal:
     """A number of people, as exact as it is, without trailing zeros after the point."""
     text = f"{value:f}"
     return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
@@ -109,9 +109,9 @@ def cohorts_table(case: CaseAppraisal) -> EvidenceTable | None:
     rows = [
         (
             c.line,
-            _count(c.participants),
-            _count(c.engaged),
-            _count(c.successes),
+            plain_count(c.participants),
+            plain_count(c.engaged),
+            plain_count(c.successes),
             None if c.cost_per_participant is None else format_gbp(c.cost_per_participant),
             None if c.cost_per_success is None else format_gbp(c.cost_per_success),
         )

@@ -16,6 +16,7 @@ from ...method.results import Appraisal
 from ...models import Programme
 from ...plugin import EvidenceTable
 from ...reports.json import money
+from .economic import options_section
 from .fivecase import affordability_section, five_case_section
 from .model import Made, Pack, Section
 from .sections import (
@@ -146,6 +147,7 @@ def build_pack(
         note_section(10, "affordability", "Affordability", "Affordability was not worked out.")
         if affordability is None
         else affordability_section(affordability, names, number=10),
+        options_section(appraisal, number=11),
     ]
     title = f"{programme.name or programme.id}: evidence return"
     pack = Pack(programme.id, title, made, sections)
