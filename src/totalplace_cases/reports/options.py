@@ -10,11 +10,17 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..method.options import ranked
-from ..method.results import CaseAppraisal
+from ..method.results import CaseAppraisal, OptionResult
 from ..money import format_gbp
 from ..plugin import EvidenceTable
 
-__all__ = ["cohorts_table", "column_alignment", "options_table", "plain_count"]
+__all__ = [
+    "cohorts_table",
+    "column_alignment",
+    "option_role",
+    "options_table",
+    "plain_count",
+]
 
 OPTION_HEADERS = (
     "Rank",
@@ -53,6 +59,12 @@ def _ratio(value: float | None) -> Decimal | None:
     return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def option_role(option: OptionResult) -> str:
+    """What the option is to its case: "preferred", "business as usual", both, or nothing."""
+    roles = (("preferred", option.preferred), ("business as usual", option.business_as_usual))
+    return ", ".join(role for role, on in roles if on)
+
+
 def options_table(case: CaseAppraisal) -> EvidenceTable | None:
     """The case's options ranked by NPSV incremental to business as usual (then by BCR): each
     option's own figures and its incremental ones; the warning, if any, as the table's notes.
@@ -63,14 +75,6 @@ def options_table(case: CaseAppraisal) -> EvidenceTable | None:
     for rank, option in enumerate(ranked(case.option_results), start=1):
         own, incremental = option.own, option.incremental
         label = option.title if option.title == option.id else f"{option.title} ({option.id})"
-        roles = [
-            role
-            for role, on in (
-                ("preferred", option.preferred),
-                ("business as usual", option.business_as_usual),
-            )
-            if on
-        ]
         rows.append(
             (
                 rank,
@@ -83,7 +87,7 @@ def options_table(case: CaseAppraisal) -> EvidenceTable | None:
                 format_gbp(incremental.pv_benefits),
                 format_gbp(incremental.npsv),
                 _ratio(incremental.bcr),
-                ", ".join(roles),
+                option_role(option),
             )
         )
     notes = (

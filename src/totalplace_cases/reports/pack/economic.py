@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...method.options import ranked
 from ...method.results import Appraisal
-from ..options import plain_count
+from ..options import option_role, plain_count
 from .model import Column, Row, Section, Table
 
 __all__ = ["options_section"]
@@ -25,14 +25,6 @@ def _options(appraisal: Appraisal) -> Table:
             continue
         for rank, option in enumerate(ranked(case.option_results), start=1):
             own, incremental = option.own, option.incremental
-            roles = [
-                role
-                for role, on in (
-                    ("preferred", option.preferred),
-                    ("business as usual", option.business_as_usual),
-                )
-                if on
-            ]
             rows.append(
                 Row(
                     f"{case.id}/{option.id}",
@@ -40,7 +32,7 @@ def _options(appraisal: Appraisal) -> Table:
                         case.title,
                         rank,
                         option.title,
-                        ", ".join(roles),
+                        option_role(option),
                         own.pv_costs,
                         own.pv_benefits,
                         own.npsv,
