@@ -16,6 +16,7 @@ The public API::
     tp.affordability(programme)                # each agency's budget position, year by year
     tp.sensitivity(programme)                  # switching values and the standard tests
     tp.simulate(programme, draws=10_000, seed=1)  # Monte Carlo over the files' ranges
+    tp.to_dict(tp.sensitivity(programme))     # any of these results as its command's JSON
 
 Both ``load`` and ``appraise`` go through :mod:`totalplace_cases.pipeline`, as the command does.
 Plugins mark their hook implementations with ``@totalplace_cases.hookimpl``; everything else a

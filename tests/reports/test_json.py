@@ -95,3 +95,60 @@ def test_an_appraisals_to_dict_only_hands_over_to_the_reports_writer(appraisal, 
     # hands the writer in, and the method calls whatever it was given, adding nothing.
     monkeypatch.setattr(results, "_json_writer", lambda a: {"written for": a})
     assert appraisal.to_dict() == {"written for": appraisal}
+
+
+# -- tp.to_dict of every result of the Python API: the same objects as the commands' JSON ------
+
+
+def test_to_dict_of_a_sensitivity_and_a_simulation_is_the_commands_json(invoke, kent_dir):
+    programme = tp.load(kent_dir)
+    command = json.loads(
+        invoke("sensitivity", kent_dir, "--draws", "300", "--seed", "5", "--format", "json").output
+    )
+    assert tp.to_dict(tp.sensitivity(programme, draws=300, seed=5)) == command
+    simulated = tp.to_dict(tp.simulate(programme, draws=300, seed=5))
+    assert simulated["cases"] == [
+        {"id": case["id"], "simulation": case["simulation"]} for case in command["cases"]
+    ]
+    assert simulated["programme"] == {
+        "simulation": command["programme"]["simulation"],
+        "note": command["programme"]["note"],
+    }
+
+
+def test_to_dict_of_scenarios_and_affordability_is_the_commands_json(invoke, kent_dir):
+    command = json.loads(invoke("scenario", kent_dir, "--format", "json").output)
+    found = tp.scenarios(kent_dir)
+    # The command adds what the cases do for each agency beside each scenario; the rest is the
+    # scenario's own contract.
+    own = [{k: v for k, v in s.items() if k != "affordability"} for s in command["scenarios"]]
+    assert tp.to_dict(found) == {"scenarios": own}
+    assert tp.to_dict(found[0]) == own[0]
+    assert tp.to_dict(found[0])["cut"] == "700000000.00"
+    afford = json.loads(invoke("affordability", kent_dir, "--format", "json").output)
+    assert tp.to_dict(tp.affordability(tp.load(kent_dir))) == afford
+
+
+def test_to_dict_names_what_it_takes(appraisal):
+    assert tp.to_dict(appraisal) == to_dict(appraisal)
+    with pytest.raises(TypeError, match=r"takes an appraisal, a sensitivity.*found int"):
+        tp.to_dict(3)
+
+
+def test_to_dict_of_a_roll_up_is_the_commands_json_without_file_names(invoke, kent_dir, tmp_path):
+    from totalplace_cases.io.returns import read_returns
+    from totalplace_cases.method.rollup import rollup
+
+    kent = tmp_path / "kent.json"
+    invoke("evidence", kent_dir, "--format", "json", "--out", kent, "--as-at", "2012-03-31")
+    devon = tmp_path / "devon.json"
+    data = json.loads(kent.read_text(encoding="utf-8"))
+    data["programme"]["id"], data["place"] = "devon", "Devon"
+    devon.write_text(json.dumps(data), encoding="utf-8")
+    command = json.loads(invoke("rollup", kent, devon, "--format", "json").output)
+    for row in command["places"]:
+        del row["file"]
+    found = tp.to_dict(rollup(read_returns([kent, devon])))
+    assert found == command
+    # Two places alike: the national total is twice Kent's own.
+    assert found["totals"]["pv_costs"] == f"{2 * Decimal(data['totals']['pv_costs']):.2f}"

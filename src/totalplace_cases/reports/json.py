@@ -31,7 +31,7 @@ from ..method.results import (
     OptionFigures,
     OptionResult,
 )
-from ..method.robustness import CaseSensitivity, Sensitivity, Simulation
+from ..method.robustness import CaseSensitivity, Sensitivity, Simulation, SimulationResult
 from ..money import money_str
 from ..periods import FinancialYear
 from ..plugin import EvidenceTable
@@ -43,6 +43,7 @@ __all__ = [
     "render_json",
     "render_sensitivity_json",
     "sensitivity_to_dict",
+    "simulation_to_dict",
     "to_dict",
 ]
 
@@ -201,7 +202,48 @@ def _option(option: OptionResult) -> dict[str, Any]:
     }
 
 
-def to_dict(appraisal: Appraisal) -> dict[str, Any]:
+def to_dict(result: Any) -> dict[str, Any]:
+    """A result of the Python API as its JSON contract's object, the same as the command's
+    ``--format json`` gives:
+
+    - an :class:`Appraisal` (``tp.appraise``), without ``evidence_tables``;
+    - a :class:`Sensitivity` (``tp.sensitivity``), as ``totalplace sensitivity``;
+    - a :class:`SimulationResult` (``tp.simulate``): ``cases`` (``id``, ``simulation``) and
+      ``programme`` (``simulation``, ``note``), each simulation as in the sensitivity's;
+    - a cuts scenario (``tp.scenario``), one object as in ``scenarios`` of ``totalplace
+      scenario``, or a list of them (``tp.scenarios``) as ``{"scenarios": [...]}`` (without the
+      cases beside them, which the command adds);
+    - an affordability (``tp.affordability``), as ``totalplace affordability``;
+    - a roll-up of returns, as ``totalplace rollup`` (without the file names).
+    """
+    if isinstance(result, Appraisal):
+        return _appraisal_to_dict(result)
+    if isinstance(result, Sensitivity):
+        return sensitivity_to_dict(result)
+    if isinstance(result, SimulationResult):
+        return simulation_to_dict(result)
+    # These writers use this module's money and numbers: imported here, not at the top.
+    from ..method.affordability import Affordability
+    from ..method.cuts import ScenarioResult
+    from ..method.rollup import Rollup
+    from .cuts import affordability_dict, scenario_dict
+    from .rollup import rollup_dict
+
+    if isinstance(result, ScenarioResult):
+        return scenario_dict(result)
+    if isinstance(result, (list, tuple)) and all(isinstance(r, ScenarioResult) for r in result):
+        return {"scenarios": [scenario_dict(r) for r in result]}
+    if isinstance(result, Affordability):
+        return affordability_dict(result)
+    if isinstance(result, Rollup):
+        return rollup_dict(result)
+    raise TypeError(
+        "to_dict takes an appraisal, a sensitivity, a simulation, a cuts scenario (or a list of "
+        f"them), an affordability or a roll-up; found {type(result).__name__}"
+    )
+
+
+def _appraisal_to_dict(appraisal: Appraisal) -> dict[str, Any]:
     """An appraisal as the JSON contract's object (without ``evidence_tables``)."""
     p = appraisal.programme
     totals = appraisal.totals
@@ -257,7 +299,7 @@ def dumps(data: Any) -> str:
 
 def render_json(appraisal: Appraisal, evidence: Sequence[EvidenceTable] = ()) -> str:
     """The JSON contract, with any plugin tables under ``evidence_tables``."""
-    data = to_dict(appraisal)
+    data = _appraisal_to_dict(appraisal)
     data["evidence_tables"] = [evidence_to_dict(t) for t in evidence]
     return dumps(data)
 
@@ -319,6 +361,16 @@ def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
         "swing": change(result.swing),
         "cases": [{**_robustness(case), "status": case.status} for case in result.cases],
         "programme": {**_robustness(result.programme), "note": result.note},
+    }
+
+
+def simulation_to_dict(result: SimulationResult) -> dict[str, Any]:
+    """A Monte Carlo simulation (``tp.simulate``) as JSON: each case's ``id`` and
+    ``simulation``, and the programme's, with a ``note`` when its cases cannot be added; each
+    simulation as in :func:`sensitivity_to_dict`."""
+    return {
+        "cases": [{"id": c.id, "simulation": _simulation(c.simulation)} for c in result.cases],
+        "programme": {"simulation": _simulation(result.programme), "note": result.note},
     }
 
 
