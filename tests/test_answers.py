@@ -191,6 +191,20 @@ def test_a_bad_valuation_names_plugin_and_hook(value, match):
     bad("totalplace_value_benefit", value, match, appraise_benefit)
 
 
+def test_a_valuation_split_among_bodies_no_agency_stands_for_names_plugin_and_hook():
+    # The line gives amounts, no unit_cost, so it cannot take an agency_map: the bodies the
+    # plugin's valuation splits it among are the plugin's answer, and no rule maps "nobody".
+    value = Valuation(
+        {Y0: Decimal(1)}, shares=(("borough", Decimal("0.5")), ("nobody", Decimal("0.5")))
+    )
+    bad(
+        "totalplace_value_benefit",
+        value,
+        r"splits its value among borough, nobody; no agency of the programme stands for nobody",
+        appraise_benefit,
+    )
+
+
 # -- totalplace_agency_for --------------------------------------------------------------------
 
 

@@ -185,6 +185,12 @@ VALUATION_DICT = """
 def totalplace_value_benefit(line, context):
     return {FinancialYear(2010): Decimal(1)}
 """
+VALUATION_SPLIT = """
+@hookimpl
+def totalplace_value_benefit(line, context):
+    shares = (("partner", Decimal("0.5")), ("Martians", Decimal("0.5")))
+    return Valuation(dict(line.amounts), shares=shares)
+"""
 BAD_DEFAULT = """
 @hookimpl
 def totalplace_line_defaults(line, context):
@@ -341,6 +347,12 @@ SCENARIOS: dict[str, Scenario] = {
         plugin=plugin(unit_costs=[MARTIANS]),
         field="benefits[0].unit_cost",
         message="splits its value among Martians, partner; no agency of the programme stands "
+        "for Martians",
+    ),
+    "a plugin's valuation split among a body no agency stands for": Scenario(
+        plugin=plugin(extra=VALUATION_SPLIT),
+        field="benefits[0]",
+        message="splits its value among partner, Martians; no agency of the programme stands "
         "for Martians",
     ),
     "a plugin's default that is not a fraction": Scenario(
@@ -695,6 +707,12 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
         "TotalPlaceError",
         "",
     ): "a split unit cost naming a body no agency stands for",
+    (
+        "lines",
+        "_resolve_shares",
+        "PluginError",
+        "",
+    ): "a plugin's valuation split among a body no agency stands for",
     ("lines", "_fraction", "PluginError", ""): "a plugin's default that is not a fraction",
     ("prices", "_as_decimal", "TypeError", "boolean"): "an amount that is a boolean",
     ("prices", "_as_decimal", "ValueError", "as a number"): "an amount that is not a number",

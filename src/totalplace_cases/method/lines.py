@@ -263,7 +263,7 @@ def benefit_terms(
     benefit chain, its discount schedule and factors (``case_factors`` unless it has its own),
     and the agencies that share it."""
     path = f"{context.path}benefits[{index}]"
-    valuation, cohort = _value(context, index, line)
+    valuation, cohort, valuer = _value(context, index, line)
     if line.transfer and line.value_type != "fiscal":
         raise AppraisalError(
             "a transfer moves money between bodies or people, so it is a fiscal line; this "
@@ -279,7 +279,7 @@ def benefit_terms(
     with at(context, f"{path}.discount_schedule" if line.discount_schedule else path):
         factors = _factors(context, case_factors, schedule)
     with at(context, f"{path}.agency_map" if line.agency_map else f"{path}.unit_cost"):
-        shares = _resolve_shares(context, line, valuation.shares) or ((line.agency, ONE),)
+        shares = _resolve_shares(context, line, valuation.shares, valuer) or ((line.agency, ONE),)
     return BenefitTerms(
         index,
         line,
@@ -341,8 +341,9 @@ def value_line(context: CaseContext, index: int, line: BenefitLine) -> Valuation
 
 def _value(
     context: CaseContext, index: int, line: BenefitLine
-) -> tuple[Valuation, CohortResult | None]:
-    """:func:`value_line`, and what a cohort line's volumes were built from."""
+) -> tuple[Valuation, CohortResult | None, str]:
+    """:func:`value_line`, what a cohort line's volumes were built from, and the plugin whose
+    valuation rule answered."""
     path = f"{context.path}benefits[{index}]"
     cohort = None
     if line.cohort is not None:
@@ -356,7 +357,8 @@ def _value(
             for year in line.volumes if unit.by_year else ():
                 unit_cost_value(unit, year)  # a series must have a value for every year
     with at(context, f"{path}.unit_cost" if line.unit_cost else _prices_field(path, line)):
-        return _valuation(context, path, line), cohort
+        valuation, valuer = _valuation(context, path, line)
+    return valuation, cohort, valuer
 
 
 def _cohort(context: CaseContext, path: str, line: BenefitLine) -> CohortResult:
@@ -466,7 +468,8 @@ def _adjusted(
     }
 
 
-def _valuation(context: CaseContext, path: str, line: BenefitLine) -> Valuation:
+def _valuation(context: CaseContext, path: str, line: BenefitLine) -> tuple[Valuation, str]:
+    """The line's valuation, and the plugin whose rule gave it."""
     answer = context.rules.call("totalplace_value_benefit", first=True, line=line, context=context)
     result = answer.value if answer is not None else None
     case = context.case
@@ -500,16 +503,23 @@ def _valuation(context: CaseContext, path: str, line: BenefitLine) -> Valuation:
             case=case.id,
             field=path,
         )
-    return result
+    return result, answer.plugin
 
 
 def _resolve_shares(
-    context: CaseContext, line: BenefitLine, shares: Iterable[tuple[str, Decimal]]
+    context: CaseContext,
+    line: BenefitLine,
+    shares: Iterable[tuple[str, Decimal]],
+    valuer: str = "",
 ) -> tuple[tuple[str, Decimal], ...]:
-    """Turn the bodies a split unit cost names into the programme's agencies.
+    """Turn the bodies a split unit cost (or a plugin's valuation, by ``valuer``) names into the
+    programme's agencies.
 
     The line's ``agency_map`` first, then an agency of that id, then the plugins'
-    ``totalplace_agency_for`` rules. A programme that lists no agencies takes labels as ids.
+    ``totalplace_agency_for`` rules. A programme that lists no agencies takes labels as ids. A
+    body that none of them maps is the case file's to map when the split is its unit cost's;
+    when the split is a plugin's own valuation of a line without one (which cannot take an
+    ``agency_map``), it is that plugin's answer, and the error names it.
     """
     known = {a.id for a in context.programme.agencies}
     resolved: list[tuple[str, Decimal]] = []
@@ -530,6 +540,15 @@ def _resolve_shares(
     if missing:
         bodies = list(dict.fromkeys(label for label, _ in shares))  # each body named once
         missing = list(dict.fromkeys(missing))
+        if line.unit_cost is None and valuer:
+            raise PluginError(
+                valuer,
+                "totalplace_value_benefit",
+                f"the valuation of benefit '{line.id}' splits its value among "
+                f"{', '.join(bodies)}; no agency of the programme stands for "
+                f"{', '.join(missing)}: answer agency ids of the programme, or labels that a "
+                "totalplace_agency_for rule maps to them",
+            )
         raise TotalPlaceError(
             f"unit cost {line.unit_cost} splits its value among {', '.join(bodies)}; no agency "
             f"of the programme stands for {', '.join(missing)}. Map each in the line, e.g. "
