@@ -359,6 +359,9 @@ def test_the_supported_range_is_the_range_financial_year_accepts():
             FinancialYear(outside)
     with pytest.raises(PeriodError, match="out of range"):
         parse_year("9999-00")
+    # What was expected, and what was found (issue 8: a message a user can act on).
+    with pytest.raises(PeriodError, match=r"expected a financial year from 1000-01 to 9998-99"):
+        parse_year("0999-00")
     with pytest.raises(PeriodError, match="out of range"):
         FinancialYear(LAST_START_YEAR) + 1
 

@@ -93,7 +93,10 @@ class FinancialYear:
     @start_year.validator
     def _check_range(self, _attribute: attrs.Attribute, value: int) -> None:
         if not 1000 <= value <= 9998:
-            raise PeriodError(f"financial year starting in {value} is out of range")
+            raise PeriodError(
+                "expected a financial year from 1000-01 to 9998-99 (the years the tool "
+                f"supports), found one starting in {value}, which is out of range"
+            )
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:
