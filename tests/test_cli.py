@@ -362,6 +362,24 @@ def test_appraise_counts_the_statuses_asked_for_and_says_so_under_the_table(invo
     assert bad.exit_code == 2 and "unknown status 'done'" in bad.stderr
 
 
+@pytest.mark.parametrize("given", ["", " , "])
+def test_a_status_option_naming_no_status_is_refused(invoke, kent_dir, given):
+    # An empty list would count nothing and read "Counts cases whose status is ;".
+    for command in ("validate", "appraise", "affordability"):
+        result = invoke(command, kent_dir, "--status", given)
+        assert result.exit_code == 2
+        assert "--status" in result.stderr and "expected one or more statuses" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_the_python_api_counting_no_status_says_so_under_the_table(kent_dir):
+    from totalplace_cases.reports.summary import counted_note
+
+    appraisal = tp.appraise(tp.load(kent_dir), statuses=[])
+    assert appraisal.totals.statuses_included == ()
+    assert counted_note(appraisal).startswith("Counts no cases (no status chosen); not counted:")
+
+
 def test_a_case_paying_back_in_its_first_year_says_so(invoke, kent_dir):
     # Kent's asset sales bring in more than the costs in 2010-11, the case's first year.
     table = invoke("appraise", kent_dir / "kent-asset-rationalisation.toml").stdout

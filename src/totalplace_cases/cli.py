@@ -221,6 +221,25 @@ def _default_path(path: Path | None) -> Path:
     return kent
 
 
+def status_option(given: str | None) -> tuple[str, ...] | None:
+    """``--status LIST``: the statuses named, comma-separated, each checked (None if not given).
+
+    A list that names none is refused: it would count no case at all."""
+    if given is None:
+        return None
+    named = [s.strip() for s in given.split(",") if s.strip()]
+    if not named:
+        raise click.BadParameter(
+            f"expected one or more statuses, comma-separated (of {', '.join(STATUSES)}), "
+            f'found "{shown(given, 60)}"',
+            param_hint="--status",
+        )
+    try:
+        return statuses_counted(named)
+    except TotalPlaceError as exc:
+        raise click.BadParameter(str(exc), param_hint="--status") from None
+
+
 def appraisal_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that override the case files' own choices, shared by validate and appraise
     (so that validate checks exactly what appraise will compute), handed to the command as one
@@ -264,13 +283,9 @@ def appraisal_options(command: Callable[..., Any]) -> Callable[..., Any]:
                     years[name[2:].replace("-", "_")] = parse_year(value)
                 except PeriodError as exc:
                     raise click.BadParameter(str(exc), param_hint=name) from None
-        chosen = None
-        if statuses is not None:
-            try:
-                chosen = statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
-            except TotalPlaceError as exc:
-                raise click.BadParameter(str(exc), param_hint="--status") from None
-        options = Options(schedule=schedule, timing=timing, statuses=chosen, **years)
+        options = Options(
+            schedule=schedule, timing=timing, statuses=status_option(statuses), **years
+        )
         return command(*args, options=options, **kwargs)
 
     return wrapper

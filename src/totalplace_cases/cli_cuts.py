@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .cli import Session, _default_path, common_options
+from .cli import Session, _default_path, common_options, status_option
 from .errors import TotalPlaceError
 from .io.atomic import write_text
 from .models import CutScenario, Protect, parse_cut
@@ -261,16 +261,10 @@ def affordability(
     import attrs
 
     from .method.affordability import affordability as afford_with
-    from .method.appraisal import statuses_counted
     from .reports.cuts import render_affordability
     from .reports.names import Names
 
-    chosen = None
-    if statuses is not None:
-        try:
-            chosen = statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
-        except TotalPlaceError as exc:
-            raise click.BadParameter(str(exc), param_hint="--status") from None
+    chosen = status_option(statuses)
     programme, rules = session.load(_default_path(path))
     if case_id is not None and case_id not in {c.id for c in programme.cases}:
         known = ", ".join(c.id for c in programme.cases)

@@ -137,7 +137,12 @@ def _summary_row(c: CaseAppraisal) -> list[str]:
 def counted_note(appraisal: Appraisal) -> str:
     """The sentence under a programme table: which statuses it counts, and which cases not."""
     left_out = appraisal.not_counted
-    note = f"Counts cases whose status is {', '.join(appraisal.totals.statuses_included)}"
+    included = appraisal.totals.statuses_included
+    note = (
+        f"Counts cases whose status is {', '.join(included)}"
+        if included
+        else "Counts no cases (no status chosen)"
+    )
     if left_out:
         named = ", ".join(f"{c.id} ({c.status})" for c in left_out)
         note += f"; not counted: {named}, appraised and listed apart"
