@@ -126,6 +126,13 @@ def appraise_benefit(rules):
         ({"confidence": "2"}, appraise_cost, r"expected a whole-number grade, found str"),
         ({"project_type": "castles"}, appraise_cost, r"unknown project type str 'castles'"),
         (
+            # The cost line is a revenue line: a capital bound does not apply (method §5).
+            {"project_type": "standard-buildings"},
+            appraise_cost,
+            r"'standard-buildings' is for capital costs, and this is a revenue line; project "
+            r"types for revenue lines: outsourcing",
+        ),
+        (
             {"project_types": {"standard-buildings": Decimal("0.5")}},
             appraise_cost,
             r"the shares add up to 0.5, expected 1",

@@ -177,9 +177,10 @@ def _line_defaults(value: Any, *, line: Any, context: Any, **_: Any) -> None:
         elif key == "discount_schedule":
             _schedule(given, context, what)
         elif key == "project_type":
-            _project_types({given: Decimal(1)} if isinstance(given, str) else given, context, what)
+            types = {given: Decimal(1)} if isinstance(given, str) else given
+            _project_types(types, context, what, kind=line.kind)
         else:
-            _project_types(given, context, what)
+            _project_types(given, context, what, kind=line.kind)
 
 
 def _table_rows(context: Any, setting: str, kind: str) -> ParameterTable | None:
@@ -209,7 +210,9 @@ def _schedule(value: Any, context: Any, what: str) -> None:
         raise BadAnswer(f"{what}: {exc}") from None
 
 
-def _project_types(value: Any, context: Any, what: str) -> None:
+def _project_types(value: Any, context: Any, what: str, *, kind: str | None = None) -> None:
+    """Known project types, shares adding up to 1, and (with the cost line's ``kind``) bounds
+    for that kind of cost: a default the line's own field could not take is the plugin's."""
     if not isinstance(value, Mapping) or not value:
         raise BadAnswer(
             f"{what}: expected a project type, or a mapping of project type to share, "
@@ -226,6 +229,16 @@ def _project_types(value: Any, context: Any, what: str) -> None:
         total += _fraction(share, f"{what}: the share of '{name}'")
     if total != 1:
         raise BadAnswer(f"{what}: the shares add up to {total}, expected 1")
+    kinds = {row["project_type"]: row.get("cost_kind") for row in table.rows} if table else {}
+    for name in value:
+        applies = kinds.get(name)
+        if kind is not None and applies and applies != kind:
+            fitting = sorted(n for n, k in kinds.items() if k in (kind, "", None))
+            raise BadAnswer(
+                f"{what}: the bound of project type '{name}' is for {applies} costs, and this "
+                f"is a {kind} line; project types for {kind} lines: "
+                f"{', '.join(fitting) or 'none in the table'}"
+            )
 
 
 def _valuation(value: Any, *, line: Any, context: Any, **_: Any) -> None:
