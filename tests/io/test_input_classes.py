@@ -160,6 +160,23 @@ def test_a_nul_character_in_a_plugin_path_is_a_field_problem(
     assert "NUL character" in problem.message
 
 
+@pytest.mark.parametrize("character", ["\\u0000", "\\u001b[2J"])
+def test_a_control_character_in_the_register_location_is_a_field_problem(
+    write_programme, write_case, case_data, programme_text, character
+):
+    # The register's commands refuse it; validate names it with the file, line and field first.
+    text = programme_text.replace('name = "Test', f'register = "reg{character}.db"\nname = "Test')
+    folder = write_programme(text)
+    write_case(case_data, folder=folder.name, programme=None)
+    with pytest.raises(tp.InputError) as caught:
+        tp.load(folder)
+    (problem,) = caught.value.problems
+    assert problem.field == "programme.register"
+    assert problem.line is not None and Path(problem.file).name == "programme.toml"
+    assert "control character" in problem.message
+    assert not any(c in str(problem) for c in "\x00\x1b")
+
+
 def test_a_nul_character_in_a_plugin_path_given_to_load(kent_dir):
     with pytest.raises(tp.InputError, match="a plugin path cannot hold a NUL character"):
         tp.load(kent_dir, plugins=["plugins/\x00kent"])

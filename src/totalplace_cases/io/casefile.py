@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ..display import shown
 from ..errors import InputError, Problem
 from ..method.conventions import discount_base_of
 from ..models import (
@@ -412,9 +413,16 @@ class ProgrammeRead:
 
 
 def _register_location(value: Any) -> str:
+    """A file or a URL, checked here so that ``validate`` names the file, line and field of
+    what the register's commands would refuse (``io.register.location``)."""
     text = expect_str(value)
     if not text.strip():
         raise ValueError('expected a file (e.g. "register.db") or a postgresql:// URL, found ""')
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError(
+            'expected a file (e.g. "register.db") or a postgresql:// URL, found a control '
+            f'character in "{shown(text)}"'
+        )
     return text
 
 
