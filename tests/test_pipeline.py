@@ -77,6 +77,20 @@ def test_the_python_api_reads_programme_toml_once_to_load_and_appraise():
     assert count == 1, run.stderr
 
 
+@pytest.mark.parametrize("body", ['tp.appraise("cases/kent")', 'tp.affordability("cases/kent")'])
+def test_the_python_api_takes_a_path_and_reads_programme_toml_once(body):
+    count, run = opens_of_programme_toml(f"import totalplace_cases as tp\n{body}\n")
+    assert count == 1, run.stderr
+
+
+def test_appraising_a_path_is_appraising_what_load_reads(tmp_path):
+    assert tp.to_dict(tp.appraise(str(KENT), statuses=["approved"])) == tp.to_dict(
+        tp.appraise(tp.load(KENT), statuses=["approved"])
+    )
+    with pytest.raises(tp.InputError, match="no such file"):
+        tp.appraise(tmp_path / "nowhere")
+
+
 def test_load_and_appraise_are_the_pipelines():
     assert tp.load is pipeline.load
     assert tp.appraise is pipeline.appraise

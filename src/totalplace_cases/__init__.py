@@ -6,6 +6,7 @@ The public API::
 
     programme = tp.load("cases/kent")          # a programme folder or one case file
     result = tp.appraise(programme)            # Green Book appraisal of every case
+    tp.appraise("cases/kent")                  # the same, from a path (loaded and validated)
     tp.discount_factor(10)                     # 0.7089188...
     tp.to_dict(result)                         # the JSON contract (docs/method.md, section 13)
     result.to_dict()                           # the same, for code written before tp.to_dict

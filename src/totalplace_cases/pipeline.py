@@ -243,7 +243,7 @@ def load(
 
 
 def appraise(
-    subject: Programme | BusinessCase,
+    subject: Programme | BusinessCase | Path | str,
     *,
     rules: Rules | None = None,
     schedule: str | None = None,
@@ -256,6 +256,8 @@ def appraise(
 
     A case read from a file beside a ``programme.toml`` is appraised in that programme (its
     settings, agencies and plugins); any other case on its own with the default settings.
+    ``subject`` may also be a path, loaded and validated first as :func:`load` does
+    (``tp.appraise("cases/kent")`` is ``tp.appraise(tp.load("cases/kent"))``).
 
     :param rules: the plugin host; by default the one for the programme's own plugins.
     :param schedule: a discount schedule to use for every case instead of each case's own.
@@ -267,7 +269,9 @@ def appraise(
     :raises TotalPlaceError: when a figure cannot be computed (the message says why); no
         partial result is returned.
     """
-    if isinstance(subject, BusinessCase):
+    if isinstance(subject, Path | str):
+        subject, rules = _subject(subject, rules)
+    elif isinstance(subject, BusinessCase):
         subject = _programme_of(subject)
     return appraise_with(
         subject,
@@ -281,21 +285,18 @@ def appraise(
 
 
 def affordability(
-    subject: Programme | BusinessCase,
+    subject: Programme | BusinessCase | Path | str,
     *,
     rules: Rules | None = None,
     statuses: Iterable[str] | None = None,
 ):
-    """The financial case of a programme (or one case): each agency's costs, cashable savings,
-    budget realigned in and out and net budget position, by year, real and nominal
-    (:mod:`totalplace_cases.method.affordability`)."""
+    """The financial case of a programme (or one case, or a path to load): each agency's costs,
+    cashable savings, budget realigned in and out and net budget position, by year, real and
+    nominal (:mod:`totalplace_cases.method.affordability`)."""
     from .method.affordability import affordability as afford
 
-    if isinstance(subject, BusinessCase):
-        subject = _programme_of(subject)
-    if rules is None:
-        rules = rules_for(subject.plugins)
-    return afford(subject, rules, statuses=statuses)
+    programme, rules = _subject(subject, rules)
+    return afford(programme, rules, statuses=statuses)
 
 
 def _options(
