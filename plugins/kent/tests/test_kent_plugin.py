@@ -235,6 +235,16 @@ def test_the_high_cost_deadweight_is_for_outcome_lines_only(rules, line):
     assert "deadweight" not in result.lines[0].adjustments["sources"]
 
 
+def test_a_cohort_of_outcomes_takes_the_high_cost_deadweight_too(rules):
+    # 4 children engaged, half of them stepped down: 2 placements at £500 in the first year, an
+    # outcome counted from a cohort rather than by year (method §19).
+    cohort = tp.Cohort(participants={Y0: Decimal(4)}, success=Decimal("0.5"))
+    line = placement_benefit(volumes={}, cohort=cohort)
+    result = tp.appraise(in_kent(placement_case(line)), rules=rules).cases[0]
+    assert result.pv_benefits == 800  # 2 x 500 x (1 - 0.2)
+    assert result.lines[0].adjustments["sources"]["deadweight"] == "rule: kent"
+
+
 def test_an_explicit_deadweight_wins_over_the_high_cost_default(rules):
     line = placement_benefit(deadweight=Decimal("0.1"))
     result = tp.appraise(in_kent(placement_case(line)), rules=rules).cases[0]

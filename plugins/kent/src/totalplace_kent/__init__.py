@@ -141,8 +141,10 @@ def totalplace_line_defaults(line, context):
 
 def _is_outcome(line) -> bool:
     """A benefit line that counts outcomes (volumes of children, placements, care entries times
-    a unit value), not fees or officer time given as amounts, nor a transfer."""
-    return isinstance(line, BenefitLine) and bool(line.volumes) and not line.transfer
+    a unit value, given by year or built from a cohort of participants), not fees or officer
+    time given as amounts, nor a transfer."""
+    counts_outcomes = bool(line.volumes) or getattr(line, "cohort", None) is not None
+    return isinstance(line, BenefitLine) and counts_outcomes and not line.transfer
 
 
 @hookimpl
