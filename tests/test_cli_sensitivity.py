@@ -112,6 +112,18 @@ def test_the_table_shows_each_case_and_the_programme(invoke):
     assert "programme kent-total-place: NPSV" in text
 
 
+def test_the_programme_says_which_statuses_it_counts(invoke):
+    # Issue 7.5: every programme table says under it which cases it leaves out. Kent's
+    # integrated transport case was rejected: out of the programme's figures unless chosen.
+    text = invoke("sensitivity", KENT).stdout.split("programme kent-total-place: NPSV")[1]
+    assert "not counted: kent-integrated-transport (rejected)" in " ".join(text.split())
+    chosen = _json(invoke, "--status", "approved,rejected")["programme"]
+    assert chosen["statuses_included"] == ["approved", "rejected"]
+    text = invoke("sensitivity", KENT, "--status", "approved,rejected").stdout
+    assert "Counts cases whose status is approved, rejected; not counted:" in text
+    assert "kent-gateway-customer-access (in-delivery)" in " ".join(text.split())
+
+
 def test_the_csv_has_one_row_per_figure(invoke):
     result = invoke("sensitivity", KENT, "--format", "csv", "--draws", "200")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

@@ -173,6 +173,8 @@ class Sensitivity:
     note: str | None = None
     #: The simulation behind each case's and the programme's statistics (None without draws).
     simulated: SimulationResult | None = attrs.field(default=None, eq=False, repr=False)
+    #: The statuses whose cases the programme's figures add up (method §11).
+    statuses_included: tuple[str, ...] = ()
 
     def case(self, case_id: str) -> CaseSensitivity:
         for case in self.cases:

@@ -487,7 +487,12 @@ def sensitivity_of(
     if simulated is not None:
         whole = attrs.evolve(whole, simulation=simulated.programme)
     return Sensitivity(
-        cases=tuple(cases), programme=whole, swing=swing, note=note, simulated=simulated
+        cases=tuple(cases),
+        programme=whole,
+        swing=swing,
+        note=note,
+        simulated=simulated,
+        statuses_included=_statuses_counted(options.statuses),
     )
 
 
@@ -531,3 +536,9 @@ def _programme(
 
 def _result(test: _Test, costs: Decimal, benefits: Decimal) -> TestResult:
     return TestResult(test.name, test.kind, benefits - costs, _bcr(costs, benefits))
+
+
+def _statuses_counted(statuses: Iterable[str] | None) -> tuple[str, ...]:
+    from .appraisal import statuses_counted  # the appraisal imports this module's neighbours
+
+    return statuses_counted(statuses)

@@ -360,7 +360,11 @@ def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
     return {
         "swing": change(result.swing),
         "cases": [{**_robustness(case), "status": case.status} for case in result.cases],
-        "programme": {**_robustness(result.programme), "note": result.note},
+        "programme": {
+            **_robustness(result.programme),
+            "note": result.note,
+            "statuses_included": list(result.statuses_included),
+        },
     }
 
 

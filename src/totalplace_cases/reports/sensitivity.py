@@ -119,7 +119,20 @@ def _table(result: Sensitivity, units: str = "", width: int | None = None) -> st
         out += [f"{clean(name)}: {result.note}", ""]
     else:
         out += _block(result.programme, name, result.swing, units, width)
+        out += [_counted(result, width), ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _counted(result: Sensitivity, width: int) -> str:
+    """Under the programme's figures: the statuses they add up and the cases they leave out."""
+    import textwrap
+
+    from .summary import status_note
+
+    included = result.statuses_included
+    left_out = [(c.id, c.status) for c in result.cases if c.status not in included]
+    note = clean(status_note(included, left_out))
+    return textwrap.fill(note, width, break_on_hyphens=False, break_long_words=False)
 
 
 # -- the CSV -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Amounts are shown in pounds, rounded half-up to the penny at this point and no e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ..method.results import Appraisal, CaseAppraisal
@@ -136,15 +136,21 @@ def _summary_row(c: CaseAppraisal) -> list[str]:
 
 def counted_note(appraisal: Appraisal) -> str:
     """The sentence under a programme table: which statuses it counts, and which cases not."""
-    left_out = appraisal.not_counted
-    included = appraisal.totals.statuses_included
+    return status_note(
+        appraisal.totals.statuses_included, [(c.id, c.status) for c in appraisal.not_counted]
+    )
+
+
+def status_note(included: Sequence[str], left_out: Sequence[tuple[str, str]]) -> str:
+    """The sentence under any programme table: the statuses it counts and the cases (id,
+    status) it leaves out, which are still appraised and listed apart (method §11)."""
     note = (
         f"Counts cases whose status is {', '.join(included)}"
         if included
         else "Counts no cases (no status chosen)"
     )
     if left_out:
-        named = ", ".join(f"{c.id} ({c.status})" for c in left_out)
+        named = ", ".join(f"{case} ({status})" for case, status in left_out)
         note += f"; not counted: {named}, appraised and listed apart"
     return note + " (choose with --status)."
 
