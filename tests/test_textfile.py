@@ -135,3 +135,25 @@ def test_a_file_over_the_limit_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "a.toml"
     path.write_text(TEXT, encoding="utf-8")
     assert "the most the tool reads is 10 bytes" in problem(path)
+
+
+def test_recording_digests_the_bytes_read(tmp_path):
+    import hashlib
+
+    path = tmp_path / "a.toml"
+    path.write_bytes(TEXT.encode("utf-8"))
+    with textfile.recording() as read:
+        read_text(path)
+        read_text(path)  # read twice, unchanged: one entry
+    assert read == {path.resolve(): hashlib.sha256(TEXT.encode("utf-8")).hexdigest()}
+    read_text(path)  # outside the block nothing is recorded
+    assert len(read) == 1
+
+
+def test_a_file_changed_between_two_reads_is_refused(tmp_path):
+    path = tmp_path / "a.toml"
+    path.write_bytes(TEXT.encode("utf-8"))
+    with textfile.recording():
+        read_text(path)
+        path.write_bytes(b'id = "other"\n')
+        assert "changed while it was being read" in problem(path)

@@ -88,21 +88,35 @@ def pack_for(
     charts: bool = True,
 ) -> Made:
     """Load, appraise, read the register as at ``as_at`` and build the pack of ``path``."""
+    from .io.digest import file_sha256
     from .method.affordability import affordability
     from .reports.evidence import collect_evidence
     from .reports.pack.build import build_pack, made_for, programme_folder
+    from .textfile import recording
 
-    programme, rules = session.load(path)
+    # The pack names each input by the digest of the bytes its figures were read from: the
+    # case files as read, and a spend file (streamed by the count) refused if it changed
+    # while it was being counted.
+    with recording() as read:
+        programme, rules = session.load(path)
     appraisal = pipeline.appraise(programme, rules=rules)
     count = gains = None
     if programme.baseline:
         from .baseline import count_programme, programme_gains
 
+        spend_before = {Path(f): file_sha256(f) for f in programme.baseline}
         count = count_programme(programme, rules)
         gains = programme_gains(programme, count, rules)
+        for spend, digest in spend_before.items():
+            if file_sha256(spend) != digest:
+                from .errors import InputError, Problem
+                from .textfile import CHANGED_WHILE_READ
+
+                raise InputError([Problem(CHANGED_WHILE_READ, file=spend)])
+            read.setdefault(spend.resolve(), digest)
     location, report, note, digest = _register_status(programme, rules, as_at, register_url)
     extra = [(f"register as at {as_at}", digest)] if digest else []
-    made = made_for(programme, rules, as_at=as_at, extra_inputs=extra)
+    made = made_for(programme, rules, as_at=as_at, extra_inputs=extra, read=read)
     if note is not None and location is not None and location.path is not None:
         from .io.digest import input_name
 

@@ -16,14 +16,18 @@ refuse the same things, with the same messages:
 from __future__ import annotations
 
 import codecs
+import contextlib
+import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from .display import shown
 from .errors import InputError, Problem
 
-__all__ = ["MAX_FILE_BYTES", "decode_text", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "decode_text", "read_text", "recording"]
 
 #: The largest file the tool reads (50 MiB): far more than any case file or spend file needs.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -54,6 +58,41 @@ def read_text(path: Path | str, *, limit: int | None = None) -> str:
     """
     path = Path(path)
     return decode_text(_read_bytes(path, MAX_FILE_BYTES if limit is None else limit), path)
+
+
+#: The files read while :func:`recording` is active, by resolved path, with the SHA-256 of the
+#: bytes read; None when nothing is recording.
+_RECORD: ContextVar[dict[Path, str] | None] = ContextVar("totalplace_reads", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[Path, str]]:
+    """Record the SHA-256 of the bytes of every file :func:`read_text` reads inside the block.
+
+    A return that names its inputs by digest (the evidence pack) digests what its figures were
+    read from, not the file as it is a moment later. A file read twice with different bytes
+    (changed while the tool was reading it) is refused.
+    """
+    record: dict[Path, str] = {}
+    token = _RECORD.set(record)
+    try:
+        yield record
+    finally:
+        _RECORD.reset(token)
+
+
+def _note_read(path: Path, data: bytes) -> None:
+    record = _RECORD.get()
+    if record is None:
+        return
+    key = path.resolve()
+    digest = hashlib.sha256(data).hexdigest()
+    if record.setdefault(key, digest) != digest:
+        raise _fail(path, CHANGED_WHILE_READ)
+
+
+#: The message for an input that changed while the tool was reading it.
+CHANGED_WHILE_READ = "the file changed while it was being read; run the command again"
 
 
 def _fail(path: Path, message: str, line: int | None = None) -> InputError:
@@ -87,6 +126,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         os.close(fd)
     if len(data) > limit:  # it grew while being read
         raise _fail(path, _too_large(len(data), limit))
+    _note_read(path, data)
     return data
 
 

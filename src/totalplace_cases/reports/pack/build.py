@@ -6,7 +6,7 @@ format is written from what it returns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +66,20 @@ def made_for(
     *,
     as_at: str,
     extra_inputs: Sequence[tuple[str, str]] = (),
+    read: Mapping[Path, str] | None = None,
 ) -> Made:
     """How a pack of ``programme`` is made: each input's SHA-256, the versions, the moment.
 
     :param extra_inputs: further ``(name, sha256)`` inputs (the register as at ``as_at``).
+    :param read: the SHA-256 of the bytes each file was read from, by resolved path (see
+        :func:`~totalplace_cases.textfile.recording`); a file not in it is digested now.
     """
     folder = programme_folder(programme)
-    inputs = [(input_name(path, folder), file_sha256(path)) for path in input_files(programme)]
+    read = read or {}
+    inputs = [
+        (input_name(path, folder), read.get(path.resolve()) or file_sha256(path))
+        for path in input_files(programme)
+    ]
     inputs += list(extra_inputs)
     inputs.sort()
     plugins = []
