@@ -169,4 +169,4 @@ def test_affordability_by_agency_and_year():
 def test_output_never_overwrites_an_input():
     result = run("scenario", KENT, "--output", KENT / "programme.toml")
     assert result.exit_code == 2
-    assert "is one of the inputs" in result.output
+    assert "is one of this run's inputs" in result.output

@@ -171,7 +171,7 @@ def test_output_goes_to_a_file_but_never_over_an_input(invoke, tmp_path):
     assert invoke("sensitivity", KENT, "--format", "json", "-o", out).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["programme"]["id"] == "kent-total-place"
     refused = invoke("sensitivity", KENT, "-o", KENT / "programme.toml")
-    assert refused.exit_code == 2 and "one of the programme's own files" in refused.output
+    assert refused.exit_code == 2 and "is one of this run's inputs" in refused.output
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,29 @@ def test_every_layer_checked_exists():
     assert len(METHOD_MODULES) >= 8
     for name in ("registry", "plugin", "plugins", "answers", "pipeline", "reports.json"):
         assert f"{PACKAGE}.{name}" in MODULES
+
+
+CLI_MODULES = sorted(m for m in MODULES if m.rpartition(".")[2].startswith("cli"))
+
+
+@pytest.mark.parametrize("module", CLI_MODULES)
+def test_each_command_module_imports_alone(module):
+    # In a fresh interpreter, with nothing imported first: an import cycle among the command
+    # modules (cli importing cli_x importing cli) fails here as it would for a user.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("module", [m for m in CLI_MODULES if m != f"{PACKAGE}.cli"])
+def test_no_command_module_imports_the_command_group(module):
+    # The commands share their options through cli_common; only cli gathers them.
+    assert f"{PACKAGE}.cli" not in reachable_from(module)
+
+
+def test_there_are_command_modules_to_check():
+    assert {f"{PACKAGE}.cli", f"{PACKAGE}.cli_common", f"{PACKAGE}.cli_cuts"} <= set(CLI_MODULES)

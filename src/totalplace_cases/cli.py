@@ -11,132 +11,57 @@ as control characters.
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
 import tomllib
-import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__, pipeline
+from .cli_common import (
+    EXIT_BUG,
+    EXIT_INPUT,
+    STRICT_HELP,
+    Session,
+    appraisal_options,
+    check_output,
+    common_options,
+    default_path,
+    echo,
+    internal_error,
+    output_options,
+    programme_inputs,
+    write_output,
+)
+from .cli_count import count, gains
+from .cli_cuts import affordability, scenario
+from .cli_evidence import evidence
+from .cli_rollup import rollup
+from .cli_sensitivity import sensitivity
+from .cli_track import track
 from .display import clean, shown
 from .errors import TotalPlaceError
-from .io.atomic import check_destination, write_text
+from .io.atomic import write_text
 from .io.fields import check_id
 from .io.tomlwrite import toml_string
-from .method.appraisal import statuses_counted
 from .method.conventions import Options
-from .models import STATUSES, Programme
-from .periods import PeriodError, parse_year
-from .plugins import Rules
 from .resources import bundled
 
-__all__ = ["main"]
-
-EXIT_INPUT = 2
-#: An internal error: a bug in the tool or in a plugin (EX_SOFTWARE in sysexits.h).
-EXIT_BUG = 70
-
-
-def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print ``text`` with every control character escaped (line breaks and tabs kept)."""
-    click.echo(clean(text), err=err, nl=nl)
-
-
-def internal_error(exc: BaseException, debug: bool) -> None:
-    """Report an unexpected exception on one line (its traceback with ``--debug``); exit 70."""
-    if debug:
-        echo(traceback.format_exc(), err=True, nl=False)
-    detail = shown(str(exc), 300)
-    echo(
-        f"error: internal error (this is a bug): {type(exc).__name__}"
-        + (f": {detail}" if detail else "")
-        + "; run the command again with --debug to see the traceback, and report it",
-        err=True,
-    )
-    sys.exit(EXIT_BUG)
-
-
-class Session:
-    """What the options common to every command decide: plugins, strictness, debugging.
-
-    Every command reaches its programme and plugins through :mod:`totalplace_cases.pipeline`,
-    which reads ``programme.toml`` once.
-    """
-
-    def __init__(self, plugins: tuple[str, ...], strict: bool, debug: bool):
-        self.plugins = plugins
-        self.strict = strict
-        self.debug = debug
-
-    def rules(self, path: Path | None = None) -> Rules:
-        """The plugins for ``path``'s programme (or none) and ``--plugin``, without the cases."""
-        return self._warn(pipeline.plugin_host(path, plugins=self.plugins, strict=self.strict))
-
-    def load(self, path: Path, options: Options | None = None) -> tuple[Programme, Rules]:
-        """The programme at ``path``, validated (with ``options``, the choices appraise will
-        override), and the plugins it was checked against; its warnings printed."""
-        loaded = pipeline.load_programme(
-            path, plugins=self.plugins, strict=self.strict, on_plugins=self._warn, options=options
-        )
-        for warning in loaded.programme.warnings:
-            echo(f"warning: {warning}", err=True)
-        return loaded.programme, loaded.rules
-
-    def _warn(self, rules: Rules) -> Rules:
-        for failure in rules.failures:
-            echo(f"warning: {failure} (skipped)", err=True)
-            if self.debug and failure.trace:
-                echo(failure.trace, err=True)
-        return rules
-
-
-#: What ``--strict`` does on every command; a command that makes more problems fatal says so in
-#: its own help (``common_options(command, strict_help=...)``).
-STRICT_HELP = "Stop if any plugin fails to load (instead of skipping it with a warning)."
-
-
-def common_options(
-    command: Callable[..., Any], *, strict_help: str = STRICT_HELP
-) -> Callable[..., Any]:
-    """``--plugin``, ``--strict`` and ``--debug`` on every command, and clean error exits."""
-
-    @click.option(
-        "--plugin",
-        "plugins",
-        multiple=True,
-        type=click.Path(exists=True, path_type=str),
-        help="Load a local plugin file or folder (may be repeated).",
-    )
-    @click.option("--strict", is_flag=True, help=strict_help)
-    @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-    @functools.wraps(command)
-    def wrapper(
-        *args: Any, plugins: tuple[str, ...], strict: bool, debug: bool, **kwargs: Any
-    ) -> Any:
-        session = Session(plugins, strict, debug)
-        try:
-            return command(session, *args, **kwargs)
-        except TotalPlaceError as exc:
-            if debug:
-                echo(traceback.format_exc(), err=True, nl=False)
-            echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_INPUT)
-        except OSError as exc:
-            if debug:
-                echo(traceback.format_exc(), err=True, nl=False)
-            where = f" {exc.filename}" if exc.filename else ""
-            echo(f"error:{where}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_INPUT)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise
-        except Exception as exc:  # the last resort: a bug, reported without a traceback
-            internal_error(exc, debug)
-
-    return wrapper
+# The shared pieces are importable from here as before (``from totalplace_cases.cli import
+# Session``); they live in :mod:`totalplace_cases.cli_common`.
+__all__ = [
+    "EXIT_BUG",
+    "EXIT_INPUT",
+    "STRICT_HELP",
+    "Session",
+    "cli",
+    "common_options",
+    "echo",
+    "internal_error",
+    "main",
+]
 
 
 class _CleanStream:
@@ -212,85 +137,6 @@ def cli() -> None:
     """
 
 
-def _default_path(path: Path | None) -> Path:
-    """PATH, or the bundled Kent example when none is given."""
-    if path is not None:
-        return path
-    kent = bundled("cases", "kent")
-    echo(f"no PATH given: using the bundled Kent example ({kent})", err=True)
-    return kent
-
-
-def status_option(given: str | None) -> tuple[str, ...] | None:
-    """``--status LIST``: the statuses named, comma-separated, each checked (None if not given).
-
-    A list that names none is refused: it would count no case at all."""
-    if given is None:
-        return None
-    named = [s.strip() for s in given.split(",") if s.strip()]
-    if not named:
-        raise click.BadParameter(
-            f"expected one or more statuses, comma-separated (of {', '.join(STATUSES)}), "
-            f'found "{shown(given, 60)}"',
-            param_hint="--status",
-        )
-    try:
-        return statuses_counted(named)
-    except TotalPlaceError as exc:
-        raise click.BadParameter(str(exc), param_hint="--status") from None
-
-
-def appraisal_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that override the case files' own choices, shared by validate and appraise
-    (so that validate checks exactly what appraise will compute), handed to the command as one
-    ``options`` (:class:`~totalplace_cases.method.conventions.Options`)."""
-
-    @click.option(
-        "--schedule",
-        help="Discount schedule for every case instead of each case's own (e.g. "
-        "green-book-2026-reduced, the long-horizon sensitivity test). Health and life values "
-        "take the health rate per benefit line: discount_schedule in the line.",
-    )
-    @click.option("--price-base", metavar="YYYY-YY", help="Report in this financial year's prices.")
-    @click.option("--discount-base", metavar="YYYY-YY", help="Discount every case to this year.")
-    @click.option(
-        "--timing",
-        type=click.Choice(["start", "mid"]),
-        help="Discount flows at the start (Green Book default) or middle of each year.",
-    )
-    @click.option(
-        "--status",
-        "statuses",
-        metavar="LIST",
-        help="The statuses whose cases count in the programme totals, comma-separated (of "
-        f"{', '.join(STATUSES)}). Default: all but rejected and withdrawn, which are still "
-        "appraised and listed.",
-    )
-    @functools.wraps(command)
-    def wrapper(
-        *args: Any,
-        schedule: str | None,
-        price_base: str | None,
-        discount_base: str | None,
-        timing: str | None,
-        statuses: str | None,
-        **kwargs: Any,
-    ) -> Any:
-        years = {}
-        for name, value in (("--price-base", price_base), ("--discount-base", discount_base)):
-            if value is not None:
-                try:
-                    years[name[2:].replace("-", "_")] = parse_year(value)
-                except PeriodError as exc:
-                    raise click.BadParameter(str(exc), param_hint=name) from None
-        options = Options(
-            schedule=schedule, timing=timing, statuses=status_option(statuses), **years
-        )
-        return command(*args, options=options, **kwargs)
-
-    return wrapper
-
-
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @appraisal_options
@@ -301,7 +147,7 @@ def validate(session: Session, path: Path | None, options: Options) -> None:
     Everything appraise would stop on is found here first. Give the options appraise will be
     given (--price-base ...) to check them too. Without PATH, checks the bundled Kent example.
     """
-    path = _default_path(path)
+    path = default_path(path)
     programme, _ = session.load(path, options)
     cases, agencies = len(programme.cases), len(programme.agencies)
     echo(
@@ -331,17 +177,7 @@ def validate(session: Session, path: Path | None, options: Options) -> None:
     help="Fit the table format to this many columns (default: 100, or the terminal's width "
     "when wider).",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path),
-    help="Write to this file (atomically) instead of standard output; it must not exist.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace the --output file if it exists (never one of the run's own input files).",
-)
+@output_options
 @common_options
 def appraise(
     session: Session,
@@ -358,9 +194,9 @@ def appraise(
     Programme totals count every case but rejected and withdrawn ones (--status chooses);
     those are appraised and listed apart. Without PATH, appraises the bundled Kent example.
     """
-    path = _default_path(path)
+    path = default_path(path)
     if output is not None:
-        check_destination(output, replace=force)  # before the work, as far as it can tell
+        check_output(output, force=force)  # before the work, as far as it can tell
     programme, rules = session.load(path, options)
     formats = rules.registry.formats()
     if fmt not in formats:
@@ -368,8 +204,9 @@ def appraise(
             f"unknown format '{shown(fmt)}'; choose from {', '.join(sorted(formats))}",
             param_hint="--format",
         )
+    inputs = programme_inputs(programme)
     if output is not None:
-        check_destination(output, replace=force, inputs=_inputs(programme))
+        check_output(output, force=force, inputs=inputs)
     result = pipeline.appraise(
         programme,
         rules=rules,
@@ -380,18 +217,7 @@ def appraise(
         statuses=options.statuses,
     )
     text = clean(pipeline.render(result, programme, rules, fmt, units=units or "", width=width))
-    if output is not None:
-        check_destination(output, replace=force, inputs=_inputs(programme))
-        write_text(output, text, replace=force)
-        echo(f"wrote {output}", err=True)
-    else:
-        echo(text, nl=False)
-
-
-def _inputs(programme: Programme) -> list[Path]:
-    """The files and plugin folders a run read, which its output must never replace."""
-    sources = [programme.source, *(case.source for case in programme.cases)]
-    return [p for p in sources if p is not None] + [Path(p) for p in programme.plugins]
+    write_output(output, text, force=force, inputs=inputs)
 
 
 @cli.command("plugins")
@@ -495,31 +321,8 @@ def _set_field(text: str, key: str, value: str) -> str:
     return line.sub(lambda _: f"{key} = {toml_string(value)}", text, count=1)
 
 
-# Commands that live in their own modules, which use the options above: the benefits register's,
-# the count's and the sensitivity tests'.
-from .cli_count import count, gains  # noqa: E402
-from .cli_sensitivity import sensitivity  # noqa: E402
-from .cli_track import track  # noqa: E402
-
-cli.add_command(track)
-cli.add_command(count)
-cli.add_command(gains)
-cli.add_command(sensitivity)
-
-
-def _register_commands() -> None:
-    """Commands that live in their own modules (they import this one for the shared options)."""
-    from .cli_cuts import affordability, scenario
-    from .cli_evidence import evidence
-    from .cli_rollup import rollup
-
-    cli.add_command(evidence)
-    cli.add_command(scenario)
-    cli.add_command(affordability)
-    cli.add_command(rollup)
-
-
-_register_commands()
+for _command in (track, count, gains, sensitivity, evidence, scenario, affordability, rollup):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

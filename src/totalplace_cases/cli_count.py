@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from .cli import Session, _default_path, common_options
+from .cli_common import (
+    Session,
+    check_output,
+    common_options,
+    default_path,
+    output_options,
+    programme_inputs,
+    write_output,
+)
 from .errors import InputError, Problem
 from .io.casefile import PROGRAMME_FILE
 from .method.count import Count
@@ -49,6 +57,11 @@ def _count(session: Session, path: Path) -> tuple[Count, object, object]:
     return count_programme(programme, rules), programme, rules
 
 
+def _inputs(path: Path, programme: Any) -> list[Path]:
+    """What the run read: PATH when it is a file (a lone spend file), and the programme's."""
+    return ([path] if path.is_file() else []) + programme_inputs(programme)
+
+
 def _check_year(count: Count, year: FinancialYear | None) -> None:
     if year is not None and year not in count.years:
         known = ", ".join(map(str, count.years)) or "none"
@@ -75,6 +88,7 @@ def _options(year_help: str, format_help: str) -> Callable[[Callable], Callable]
 
     def decorate(command: Callable) -> Callable:
         command = common_options(command, strict_help=STRICT_HELP)
+        command = output_options(command)
         command = click.option(
             "--format",
             "fmt",
@@ -112,6 +126,8 @@ def count(
     fmt: str,
     units: str | None,
     width: int | None,
+    output: Path | None,
+    force: bool,
 ) -> None:
     """Count the public spend in the place: PATH's baseline spend files, or one spend file.
 
@@ -121,7 +137,10 @@ def count(
     Without PATH, counts the bundled Kent example.
     """
     chosen = _year(year)
-    result, programme, rules = _count(session, _default_path(path))
+    path = default_path(path)
+    if output is not None:
+        check_output(output, force=force)  # before the work, as far as it can tell
+    result, programme, rules = _count(session, path)
     if session.strict:
         _refuse_bad_rows(result)
     _check_year(result, chosen)
@@ -133,7 +152,8 @@ def count(
         )
     display = _display(programme, rules, units, width)
     chosen_year = None if chosen is None else str(chosen)
-    click.echo(render_count(result, fmt, chosen_year, display), nl=False)
+    text = render_count(result, fmt, chosen_year, display)
+    write_output(output, text, force=force, inputs=_inputs(path, programme))
 
 
 def _display(programme: Any, rules: Any, units: str | None, width: int | None) -> Display:
@@ -154,6 +174,8 @@ def gains(
     fmt: str,
     units: str | None,
     width: int | None,
+    output: Path | None,
+    force: bool,
 ) -> None:
     """Show the counted cases' cashable gains against the baseline spend they reduce.
 
@@ -164,11 +186,14 @@ def gains(
     from .baseline import count_programme, programme_gains
 
     chosen = _year(year)
-    path = _default_path(path)
+    path = default_path(path)
+    if output is not None:
+        check_output(output, force=force)  # before the work, as far as it can tell
     programme, rules = session.load(path)
     result = count_programme(programme, rules)
     if session.strict:
         _refuse_bad_rows(result)
     _check_year(result, chosen)
     found = programme_gains(programme, result, rules, chosen)
-    click.echo(render_gains(found, fmt, _display(programme, rules, units, width)), nl=False)
+    text = render_gains(found, fmt, _display(programme, rules, units, width))
+    write_output(output, text, force=force, inputs=_inputs(path, programme))

@@ -5,82 +5,25 @@ Registered on the main command group by :mod:`totalplace_cases.cli`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .cli import Session, _default_path, common_options, status_option
+from .cli_common import (
+    Session,
+    check_output,
+    common_options,
+    default_path,
+    display_options,
+    programme_inputs,
+    write_output,
+    year_option,
+)
 from .errors import TotalPlaceError
-from .io.atomic import write_text
 from .models import CutScenario, Protect, parse_cut
-from .periods import PeriodError, parse_year
-from .reports.tabletext import FORMATS
 
-__all__ = ["affordability", "display_options", "emit", "scenario", "year_option"]
-
-
-def display_options(
-    format_help: str = "Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--format``, ``--units``, ``--width`` and ``--output``, as ``count`` has them (shared by
-    ``scenario``, ``affordability`` and ``rollup``)."""
-
-    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
-        command = click.option(
-            "--output",
-            "-o",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="Write to this file (atomically) instead of standard output.",
-        )(command)
-        command = click.option(
-            "--width",
-            type=click.IntRange(40, 1000),
-            help="Fit the table format to this many columns (default: 100, or the terminal's "
-            "width when wider).",
-        )(command)
-        command = click.option(
-            "--units",
-            type=click.Choice(["k", "m"]),
-            help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-        )(command)
-        return click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="table",
-            show_default=True,
-            help=format_help,
-        )(command)
-
-    return decorate
-
-
-def year_option(value: str | None, option: str):
-    if value is None:
-        return None
-    try:
-        return parse_year(value)
-    except PeriodError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
-
-
-def emit(text: str, output: Path | None, inputs: list[Path]) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    for source in inputs:
-        if output.exists() and source.exists() and output.resolve() == source.resolve():
-            raise TotalPlaceError(f"{output} is one of the inputs; write elsewhere")
-    write_text(output, text)
-    click.echo(f"wrote {output}", err=True)
-
-
-def _inputs(programme: Any) -> list[Path]:
-    files = [Path(programme.source)] if programme.source is not None else []
-    files += [Path(c.source) for c in programme.cases if c.source is not None]
-    return files + [Path(f) for f in programme.baseline]
+__all__ = ["affordability", "scenario"]
 
 
 def _command_line_scenario(
@@ -177,6 +120,7 @@ def scenario(
     units: str | None,
     width: int | None,
     output: Path | None,
+    force: bool,
 ) -> None:
     """Share a cut in public spending across the unprotected spend of PATH's count.
 
@@ -200,7 +144,9 @@ def scenario(
     ]
     if cut is None and given:
         raise click.UsageError(f"{', '.join(given)} describe a scenario: give --cut too")
-    path = _default_path(path)
+    path = default_path(path)
+    if output is not None:
+        check_output(output, force=force)  # before the work, as far as it can tell
     if cut is not None:
         chosen = _command_line_scenario(name, cut, over, protect, jobs_cost, start, year)
     programme, rules = session.load(path)
@@ -227,7 +173,7 @@ def scenario(
         units=units or "",
         width=width,
     )
-    emit(text, output, _inputs(programme))
+    write_output(output, text, force=force, inputs=programme_inputs(programme))
 
 
 @click.command()
@@ -251,6 +197,7 @@ def affordability(
     units: str | None,
     width: int | None,
     output: Path | None,
+    force: bool,
 ) -> None:
     """The financial case: each agency's costs, cashable savings, budget realigned in and out
     and net budget position, year by year, real and nominal, for the programme and each case.
@@ -264,8 +211,15 @@ def affordability(
     from .reports.cuts import render_affordability
     from .reports.names import Names
 
-    chosen = status_option(statuses)
-    programme, rules = session.load(_default_path(path))
+    chosen = None
+    if statuses is not None:
+        try:
+            chosen = statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
+        except TotalPlaceError as exc:
+            raise click.BadParameter(str(exc), param_hint="--status") from None
+    if output is not None:
+        check_output(output, force=force)  # before the work, as far as it can tell
+    programme, rules = session.load(default_path(path))
     if case_id is not None and case_id not in {c.id for c in programme.cases}:
         known = ", ".join(c.id for c in programme.cases)
         raise click.BadParameter(f'no case "{case_id}"; the cases: {known}', param_hint="--case")
@@ -275,4 +229,4 @@ def affordability(
     text = render_affordability(
         found, Names(programme, rules.registry), fmt, units=units or "", width=width
     )
-    emit(text, output, _inputs(programme))
+    write_output(output, text, force=force, inputs=programme_inputs(programme))

@@ -15,7 +15,15 @@ import attrs
 import click
 
 from . import pipeline
-from .cli import Session, _default_path, common_options
+from .cli_common import (
+    FORCE_HELP,
+    Session,
+    check_output,
+    common_options,
+    default_path,
+    programme_inputs,
+    write_output,
+)
 from .errors import TotalPlaceError
 from .io.atomic import write_bytes
 from .reports.pack import PACK_FORMATS
@@ -181,7 +189,7 @@ def _register_status(programme: Any, rules: Any, as_at: str, register_url: str |
     help="Make the pack as at this moment (2012-03-31, or 2012-03-31T12:00 UTC); the same "
     "inputs as at the same moment give the same bytes. Default: now.",
 )
-@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.option(
     "--register",
     "register_url",
@@ -230,12 +238,14 @@ def make(
         raise click.UsageError("--certify needs --by NAME: the officer who certifies the return")
     if (by or reason) and not certify:
         raise click.UsageError("--by and --reason go with --certify")
-    path = _default_path(path)
+    path = default_path(path)
+    if fmt != "csv":
+        check_output(out, force=force)  # before the work, as far as it can tell
     moment = parse_moment(as_at) if as_at is not None else _now()
     made = pack_for(session, path, as_at=moment, register_url=register_url)
     programme, rules, appraisal, pack = made.programme, made.rules, made.appraisal, made.pack
     previous = _previous_return(made, fmt, reason) if certify else None
-    inputs = [Path(p) for p in _inputs(programme)]
+    inputs = programme_inputs(programme, register_url)
     if fmt in PACK_FORMATS:
         from .reports.pack import render_pack
 
@@ -245,10 +255,9 @@ def make(
         written = _plugin_format(rules, fmt, appraisal, pack)
     if isinstance(written, dict):
         write_folder(out, written, force=force, inputs=inputs)
+        click.echo(f"wrote {out}", err=True)
     else:
-        check_destination(out, force=force, inputs=inputs)
-        write_bytes(out, written)
-    click.echo(f"wrote {out}", err=True)
+        write_output(out, written, force=force, inputs=inputs)
     if certify:
         number, sha = _certify(made, fmt, written, by or "", reason, previous)
         click.echo(
@@ -337,12 +346,6 @@ def _certify(
         return register.add_return(record), sha
 
 
-def _inputs(programme: Any) -> list[Path]:
-    from .reports.pack.build import input_files
-
-    return input_files(programme)
-
-
 def _plugin_format(rules: Any, fmt: str, appraisal: Any, pack: Any) -> bytes:
     """A format a plugin registered, given the pack's tables as evidence tables."""
     from .reports.pack.plugins import pack_evidence_tables
@@ -354,19 +357,6 @@ def _plugin_format(rules: Any, fmt: str, appraisal: Any, pack: Any) -> bytes:
             f"unknown format '{fmt}'; choose from {', '.join(known)}", param_hint="--format"
         )
     return rules.render(formats[fmt], appraisal, pack_evidence_tables(pack)).encode("utf-8")
-
-
-def check_destination(out: Path, *, force: bool, inputs: list[Path]) -> None:
-    """Refuse to write over an input, a folder, or (without --force) an existing file."""
-    for source in inputs:
-        if out.exists() and source.exists() and out.resolve() == source.resolve():
-            raise TotalPlaceError(f"{out} is one of this pack's inputs; write the pack elsewhere")
-    if out.is_dir():
-        raise TotalPlaceError(f"{out} is a folder; give a file name (a folder is for --format csv)")
-    if out.exists() and not force:
-        raise TotalPlaceError(f"{out} already exists; pass --force to replace it")
-    if not out.parent.is_dir():
-        raise TotalPlaceError(f"cannot write {out}: the folder {out.parent} does not exist")
 
 
 def write_folder(out: Path, files: dict[str, bytes], *, force: bool, inputs: list[Path]) -> None:

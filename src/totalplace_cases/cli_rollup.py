@@ -9,8 +9,14 @@ from pathlib import Path
 
 import click
 
-from .cli import Session, common_options
-from .cli_cuts import display_options, emit, year_option
+from .cli_common import (
+    Session,
+    check_output,
+    common_options,
+    display_options,
+    write_output,
+    year_option,
+)
 
 __all__ = ["rollup"]
 
@@ -39,6 +45,7 @@ def rollup(
     units: str | None,
     width: int | None,
     output: Path | None,
+    force: bool,
 ) -> None:
     """Add up evidence returns (RETURN.json, from totalplace evidence --format json) of several
     places into one national table: spend counted, cases, present values, cashable savings and
@@ -53,6 +60,8 @@ def rollup(
     from .models import Settings
     from .reports.rollup import render_rollup
 
+    if output is not None:
+        check_output(output, force=force, inputs=returns)
     target = year_option(price_base, "--price-base")
     if target is not None and not rebase:
         raise click.UsageError("--price-base goes with --rebase")
@@ -66,4 +75,4 @@ def rollup(
     result = add_up(found, rebase=rebase, price_base=target, ratio=ratio, deflator=deflator)
     files = {item.programme: item.file for item in found}
     text = render_rollup(result, fmt, files=files, units=units or "", width=width)
-    emit(text, output, list(returns))
+    write_output(output, text, force=force, inputs=returns)

@@ -14,11 +14,18 @@ from pathlib import Path
 import click
 
 from . import pipeline
-from .cli import Session, _default_path, appraisal_options, common_options
-from .errors import TotalPlaceError
-from .io.atomic import write_bytes, write_text
+from .cli_common import (
+    Session,
+    appraisal_options,
+    check_output,
+    common_options,
+    default_path,
+    echo,
+    output_options,
+    programme_inputs,
+    write_output,
+)
 from .method.conventions import Options
-from .models import Programme
 from .reports.sensitivity import FORMATS, render_sensitivity
 
 __all__ = ["sensitivity"]
@@ -35,13 +42,6 @@ def _swing(value: str) -> Decimal:
             param_hint="--swing",
         )
     return swing
-
-
-def _inputs(programme: Programme) -> set[Path]:
-    files = {case.source for case in programme.cases if case.source is not None}
-    if programme.source is not None:
-        files.add(programme.source)
-    return {file.resolve() for file in files}
 
 
 @click.command()
@@ -78,7 +78,8 @@ def _inputs(programme: Programme) -> set[Path]:
     "chart_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write a tornado chart per case and for the programme (and, with --draws, a "
-    "histogram of each simulation) as PNG files in this folder.",
+    "histogram of each simulation) as PNG files in this folder (made if need be; a chart "
+    "file already there is replaced only with --force).",
 )
 @appraisal_options
 @click.option(
@@ -92,12 +93,7 @@ def _inputs(programme: Programme) -> set[Path]:
     help="Fit the table format to this many columns (default: 100, or the terminal's width "
     "when wider).",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
-)
+@output_options
 @common_options
 def sensitivity(
     session: Session,
@@ -111,6 +107,7 @@ def sensitivity(
     units: str | None,
     width: int | None,
     output: Path | None,
+    force: bool,
 ) -> None:
     """How robust each case in PATH is, and the programme: switching values, the standard tests
     and, with --draws, Monte Carlo.
@@ -123,10 +120,13 @@ def sensitivity(
     Without PATH, uses the bundled Kent example.
     """
     change = _swing(swing)
-    path = _default_path(path)
+    path = default_path(path)
+    if output is not None:
+        check_output(output, force=force)  # before the work, as far as it can tell
     programme, rules = session.load(path, options)
-    if output is not None and output.resolve() in _inputs(programme):
-        raise TotalPlaceError(f"{output} is one of the programme's own files; choose another")
+    inputs = programme_inputs(programme)
+    if output is not None:
+        check_output(output, force=force, inputs=inputs)
     result = pipeline.sensitivity(
         programme,
         rules=rules,
@@ -144,14 +144,12 @@ def sensitivity(
     if chart_dir is not None:
         from .reports.sensitivity_charts import charts
 
+        drawn = list(charts(result))
         chart_dir.mkdir(parents=True, exist_ok=True)
-        written = 0
-        for name, data in charts(result):
-            write_bytes(chart_dir / name, data)
-            written += 1
-        click.echo(f"wrote {written} charts in {chart_dir}", err=True)
-    if output is not None:
-        write_text(output, text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+        # Every chart's file checked before the first is written: all of them, or none.
+        for name, _ in drawn:
+            check_output(chart_dir / name, force=force, inputs=inputs)
+        for name, data in drawn:
+            write_output(chart_dir / name, data, force=force, inputs=inputs, quiet=True)
+        echo(f"wrote {len(drawn)} charts in {chart_dir}", err=True)
+    write_output(output, text, force=force, inputs=inputs)

@@ -15,9 +15,15 @@ from typing import Any
 
 import click
 
-from .cli import Session, common_options
+from .cli_common import (
+    FORCE_HELP,
+    Session,
+    check_output,
+    common_options,
+    programme_inputs,
+    write_output,
+)
 from .errors import TotalPlaceError
-from .io.atomic import write_text
 
 __all__ = ["track"]
 
@@ -59,6 +65,11 @@ class Context:
         folder = find_programme(programme_path)
         self.programme, self.rules = session.load(folder)
         self.location = locate(folder / "programme.toml", self.programme.register, register_url)
+        #: What a command reads, which no file it writes may replace: the programme's files
+        #: and the register (when it is a file).
+        self.inputs = programme_inputs(self.programme, register_url)
+        if self.location.path is not None:
+            self.inputs.append(self.location.path)
 
     def open(self, *, create: bool = False, allow_old: bool = False):
         from .io.register.store import open_register
@@ -316,7 +327,7 @@ def history(
 @track.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--as-at", "as_at", metavar="WHEN", help="Only what was recorded by then (UTC).")
-@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @_register_options
 @common_options
 def export(
@@ -333,36 +344,33 @@ def export(
 
     moment = parse_moment(as_at) if as_at is not None else None
     context = Context(session, programme_path, register_url)
-    _check_destination(file, context, force=force)
+    check_output(file, force=force, inputs=context.inputs)
     with context.open() as register:
         entries = register.entries(as_at=moment)
-    write_text(file, entries_csv(entries))
+    write_output(file, entries_csv(entries), force=force, inputs=context.inputs, quiet=True)
     click.echo(f"wrote {len(entries):,} entries to {file}")
-
-
-def _check_destination(file: Path, context: Context, *, force: bool) -> None:
-    if file.is_dir():
-        raise TotalPlaceError(f"{file} is a folder; give a file name")
-    if context.location.path is not None and file.resolve() == context.location.path.resolve():
-        raise TotalPlaceError(f"{file} is the register itself; choose another file")
-    if file.exists() and not force:
-        raise TotalPlaceError(f"{file} already exists; choose a new file, or give --force")
 
 
 @track.command()
 @click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @_register_options
 @common_options
 def backup(
-    session: Session, dest: Path, programme_path: Path | None, register_url: str | None
+    session: Session,
+    dest: Path,
+    force: bool,
+    programme_path: Path | None,
+    register_url: str | None,
 ) -> None:
     """Copy the register to DEST, consistently even while others record (SQLite's online
     backup; pg_dump for PostgreSQL)."""
     from .io.register.migrate import backup as make_backup
 
     context = Context(session, programme_path, register_url)
+    check_output(dest, force=force, inputs=context.inputs)
     with context.open(allow_old=True) as register:
-        make_backup(register, dest)
+        make_backup(register, dest, replace=force)
     click.echo(f"backed up {context.location} to {dest}")
 
 

@@ -56,9 +56,10 @@ def check_destination(
             raise OutputError(f"{name} exists and is not a regular file")
         for source in inputs:
             if _is_within(path, Path(source)):
+                inside = "" if Path(source).is_file() else f" (in {shown(str(source), 200)})"
                 raise OutputError(
-                    f"{name} is one of this run's inputs ({shown(str(source), 200)}); "
-                    "write the output to another file"
+                    f"{name} is one of this run's inputs{inside}; write the output to another "
+                    "file (it is left as it was)"
                 )
         if not replace:
             raise OutputError(f"{name} already exists; pass --force to replace it")

@@ -86,14 +86,17 @@ def default_backup_path(register: Register) -> Path:
     return Path.cwd() / f"register-backup-{stamp}.pgdump"
 
 
-def backup(register: Register, destination: Path) -> None:
-    """Copy the register to ``destination`` (which must not exist), whole or not at all.
+def backup(register: Register, destination: Path, *, replace: bool = False) -> None:
+    """Copy the register to ``destination`` (which must not exist unless ``replace``), whole or
+    not at all.
 
     SQLite: the online backup API, a consistent copy even while others write. PostgreSQL:
     ``pg_dump`` in its custom format, when it is installed; otherwise the error says how.
     """
     destination = Path(destination)
-    if destination.exists():
+    if destination.is_symlink() or destination.is_dir():
+        raise RegisterError(f"{destination} is a link or a folder; choose a new file")
+    if destination.exists() and not replace:
         raise RegisterError(f"{destination} already exists; choose a new file for the backup")
     if not destination.parent.is_dir():
         raise RegisterError(f"cannot write {destination}: the folder does not exist")
