@@ -1,10 +1,18 @@
-"""Showing user text: control characters escaped, echoed values shortened."""
+"""Showing user text: control characters escaped, echoed values shortened, and text made inert
+for a spreadsheet (no formulas) and for Markdown (nothing interpreted)."""
 
 from __future__ import annotations
 
 import pytest
 
-from totalplace_cases.display import ECHO_LIMIT, clean, control_characters, shown
+from totalplace_cases.display import (
+    ECHO_LIMIT,
+    clean,
+    control_characters,
+    formula_safe,
+    markdown_text,
+    shown,
+)
 
 # An OSC sequence that would set the terminal's title, a CSI colour, a one-character C1 CSI,
 # a carriage return that overwrites the line, and a right-to-left override.
@@ -23,6 +31,36 @@ def test_no_control_character_survives(show):
 
 def test_clean_keeps_the_layout_of_a_whole_output():
     assert clean("a\tb\nc") == "a\tb\nc"
+
+
+def test_clean_for_a_table_writes_out_tabs_too():
+    # A tab inside a table's text would break its columns; line breaks are the table's own.
+    assert clean("a\tb\nc\x1b", tabs=False) == "a\\tb\nc\\x1b"
+
+
+@pytest.mark.parametrize(
+    "text, safe",
+    [
+        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+        ("+44 1622", "'+44 1622"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Kent = 1", "Kent = 1"),  # only the first character matters
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_formula_safe_quotes_what_a_spreadsheet_would_run(text, safe):
+    assert formula_safe(text) == safe
+
+
+def test_markdown_text_escapes_what_markdown_interprets_on_one_line():
+    assert markdown_text("# *a* _b_ `c` ~d~ [e](f) <g> &h; |i| \\j\nk") == (
+        "\\# \\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\[e\\](f) \\<g\\> \\&h; \\|i\\| \\\\j k"
+    )
+    assert markdown_text(12) == "12"
 
 
 def test_shown_puts_a_value_on_one_line():

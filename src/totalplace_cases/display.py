@@ -7,11 +7,32 @@ carriage return that overwrites the line already shown, or a bidirectional overr
 text in another order than it is stored. So everything the command prints passes through
 :func:`clean`, and every value a message echoes through :func:`shown`, which also shortens it
 to a readable length. Both escape rather than drop, so that what was in the file stays visible.
+
+The same text reaches other readers, each made inert for it here, in one place:
+
+- a spreadsheet (CSV and Excel): a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab
+  or a carriage return would be read as a formula; :func:`formula_safe` writes it with a
+  leading apostrophe, which spreadsheets take as "this is text";
+- Markdown: :func:`markdown_text` escapes every character Markdown would interpret and puts
+  the text on one line;
+- HTML: the templates escape everything (Jinja2's autoescape).
 """
 
 from __future__ import annotations
 
-__all__ = ["ECHO_LIMIT", "clean", "control_characters", "json_safe", "one_line", "shown"]
+from typing import Any
+
+__all__ = [
+    "ECHO_LIMIT",
+    "FORMULA_STARTS",
+    "clean",
+    "control_characters",
+    "formula_safe",
+    "json_safe",
+    "markdown_text",
+    "one_line",
+    "shown",
+]
 
 #: The most characters of a value that a message echoes.
 ECHO_LIMIT = 60
@@ -43,8 +64,10 @@ def _escape(code: int) -> str:
 
 
 _ALL = {code: _escape(code) for code in _CONTROL}
-# Whole outputs keep their layout: line breaks and tabs pass, everything else is escaped.
+# Whole outputs keep their layout: line breaks and tabs pass, everything else is escaped;
+# a table's text keeps only its line breaks (a tab would break its columns).
 _LAYOUT = {code: text for code, text in _ALL.items() if chr(code) not in "\n\t"}
+_TABLE = {code: text for code, text in _ALL.items() if chr(code) != "\n"}
 _CONTROL_CHARS = frozenset(chr(code) for code in _CONTROL)
 # JSON escapes U+0000-U+001F itself; the rest are written as \u escapes, which parse the same.
 _JSON = {code: f"\\u{code:04x}" for code in _CONTROL if code >= 0x20}
@@ -55,12 +78,13 @@ def control_characters(text: str) -> list[str]:
     return [_ALL[ord(c)] for c in text if c in _CONTROL_CHARS]
 
 
-def clean(text: str) -> str:
-    """``text`` with every control character escaped, except line breaks and tabs.
+def clean(text: str, *, tabs: bool = True) -> str:
+    """``text`` with every control character escaped, except line breaks and (unless
+    ``tabs`` is False, as for a table laid out in columns) tabs.
 
     For whole outputs (tables, reports, messages) whose layout is the program's own.
     """
-    return text.translate(_LAYOUT)
+    return text.translate(_LAYOUT if tabs else _TABLE)
 
 
 def one_line(value: object) -> str:
@@ -84,3 +108,27 @@ def shown(value: object, limit: int = ECHO_LIMIT) -> str:
         head = text[:limit].translate(_ALL)
         return f"{head}... ({len(text):,} characters)"
     return text.translate(_ALL)
+
+
+#: The first characters that make a spreadsheet read a cell as a formula (or a command).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: object) -> str:
+    """Text a spreadsheet will not run: a leading apostrophe before a formula's first
+    character (``None`` is the empty cell)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# Inline Markdown (CommonMark and GitHub's tables): escapes, code spans, emphasis,
+# strikethrough, links and images, HTML and entities, table cells, and a heading's closing #s.
+# List markers, block quotes and setext underlines only act at the start of a line, which
+# text shown by markdown_text() never has.
+_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*_~[]<>&|#"}
+
+
+def markdown_text(value: Any) -> str:
+    """``value`` as literal Markdown on one line: ``<b>`` shows as <b>, ``a*b*`` as a*b*, and
+    ``|`` stays in its table cell."""
+    return " ".join(str(value).splitlines()).translate(_MARKDOWN_ESCAPES)

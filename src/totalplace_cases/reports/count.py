@@ -18,13 +18,13 @@ from typing import Any
 
 import attrs
 
-from ..display import one_line
+from ..display import clean, formula_safe, one_line
 from ..method.count import Change, Count, share
 from ..method.gains import GainRow, Gains
 from ..money import format_gbp, money_str
 from .json import dumps
 from .names import Names
-from .pack.cells import clean, format_money
+from .pack.cells import format_money
 from .tables import render_rows
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
@@ -49,17 +49,10 @@ def _percent(value: Decimal | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
-def safe_text(value: Any) -> str:
-    """Text fit for a terminal: control characters shown as escapes, never sent raw."""
-    return one_line(value)
-
-
 def csv_cell(value: Any) -> str:
-    """A CSV cell that no spreadsheet will run as a formula."""
+    """A CSV cell that no spreadsheet will run as a formula (a number, ``-5``, is left as one)."""
     text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
+    return text if _is_number(text) else formula_safe(text)
 
 
 def _is_number(text: str) -> bool:
@@ -231,8 +224,8 @@ def _table(
         columns = [TextColumn(h, a) for h, a in zip(headers, right, strict=True)]
         width = terminal_width(display.width if display is not None else None)
         body = [TextRow(tuple(str(c) for c in row)) for row in rows]
-        return f"{clean(title)}\n\n" + render_text_table(columns, body, width) + "\n"
-    body = [[safe_text(c) for c in row] for row in rows]
+        return f"{clean(title, tabs=False)}\n\n" + render_text_table(columns, body, width) + "\n"
+    body = [[one_line(c) for c in row] for row in rows]
     heading = f"## {title}" if fmt == "github" else title
     return f"{heading}\n\n" + render_rows(body, headers, fmt, colalign=right) + "\n"
 

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..display import one_line
+from ..display import clean, formula_safe, one_line
 from ..io.register.store import Entry
 from ..io.register.tracking import StatusReport, show_moment
 from ..method.realisation import LineStatus, Total, pounds
 from ..money import format_gbp, money_str
 from .names import Names
-from .pack.cells import clean, format_money
+from .pack.cells import format_money
 from .tables import render_rows
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
@@ -30,12 +30,10 @@ __all__ = [
     "ENTRY_COLUMNS",
     "entries_csv",
     "history_text",
-    "safe_cell",
     "status_csv",
     "status_dict",
     "status_json",
     "status_text",
-    "terminal_text",
 ]
 
 #: The columns of ``track export`` (and of ``track history --format csv``).
@@ -53,18 +51,6 @@ ENTRY_COLUMNS = (
     "supersedes",
     "reason",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def terminal_text(text: object) -> str:
-    """Text fit for a terminal: control characters (escape sequences included) made visible."""
-    return one_line(text)
-
-
-def safe_cell(text: object) -> str:
-    """A CSV text cell that no spreadsheet will run as a formula."""
-    value = "" if text is None else str(text)
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _percent(value: Decimal | None) -> float | None:
@@ -169,9 +155,9 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return safe_cell(" ".join(value))
+        return formula_safe(" ".join(value))
     if isinstance(value, str):
-        return safe_cell(value)
+        return formula_safe(value)
     return value
 
 
@@ -233,7 +219,7 @@ def status_text(
             "Nothing is tracked yet: record an actual (totalplace track record), import a file "
             "(totalplace track import) or baseline a case (totalplace track baseline)."
         )
-        return clean("\n".join(out) + "\n")
+        return clean("\n".join(out) + "\n", tabs=False)
 
     def money(pence: int | None) -> str:
         return "" if pence is None else format_money(pounds(pence), units)
@@ -287,7 +273,7 @@ def status_text(
         out += [""] + [
             textwrap.fill(f"note: {n}", width, subsequent_indent="  ") for n in report.notes
         ]
-    return clean("\n".join(out) + "\n")
+    return clean("\n".join(out) + "\n", tabs=False)
 
 
 def _total_row(
@@ -335,7 +321,7 @@ def history_text(
     case: str, benefit: str, entries: Sequence[Entry], corrected_by: dict[int, int]
 ) -> str:
     """Every entry of a benefit line, with what corrected what, for a terminal."""
-    title = f"History of {terminal_text(case)} / {terminal_text(benefit)}"
+    title = f"History of {one_line(case)} / {one_line(benefit)}"
     if not entries:
         return f"{title}\n\nNo entries recorded.\n"
     rows = []
@@ -349,7 +335,7 @@ def history_text(
             note += f" (filed under {e.case} / {e.benefit})"
         rows.append(
             [e.id, e.period, e.kind, format_gbp(e.pounds), show_moment(e.recorded_at),
-             terminal_text(e.recorded_by), terminal_text(e.evidence), terminal_text(note)]
+             one_line(e.recorded_by), one_line(e.evidence), one_line(note)]
         )  # fmt: skip
     headers = ["Id", "Period", "Kind", "Amount", "Recorded at", "By", "Evidence", "Correction"]
     align = ["right", "left", "left", "right", "left", "left", "left", "left"]

@@ -11,11 +11,12 @@ import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
+from ..display import clean
 from ..method.results import Appraisal, CaseAppraisal
 from ..plugin import EvidenceTable
 from .names import Names
 from .options import cohorts_table, options_table
-from .pack.cells import clean, format_cell, format_money
+from .pack.cells import format_cell, format_money
 from .pack.sections import plugin_table
 from .summary import counted_note, payback_text
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
@@ -235,4 +236,4 @@ def render_report(
     used = "\n".join(item(f"{u.table}: {u.source} ({u.vintage})") for u in p.parameters)
     notes = "\n".join(item(n) for n in p.notes)
     parts.append(f"Parameter tables used\n\n{used}" + (f"\n\nNotes:\n{notes}" if notes else ""))
-    return clean("\n\n".join(parts) + "\n")
+    return clean("\n\n".join(parts) + "\n", tabs=False)

@@ -16,10 +16,11 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from ..display import clean
 from ..method.robustness import CaseSensitivity, Sensitivity, Simulation
 from .count import csv_cell
 from .json import change, money, number
-from .pack.cells import clean, format_money
+from .pack.cells import format_money
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
 __all__ = ["FORMATS", "render_sensitivity"]
@@ -63,7 +64,10 @@ def _right(*titles: str) -> list[TextColumn]:
 
 
 def _block(found: CaseSensitivity, title: str, swing: Decimal, units: str, width: int) -> list[str]:
-    out = [f"{clean(title)}: NPSV {_gbp(found.npsv, units)}, BCR {_ratio(found.bcr)}", ""]
+    out = [
+        f"{clean(title, tabs=False)}: NPSV {_gbp(found.npsv, units)}, BCR {_ratio(found.bcr)}",
+        "",
+    ]
     if found.switching:
         step = f"{swing * 100:.0f}%"
         rows = [
@@ -116,7 +120,7 @@ def _table(result: Sensitivity, units: str = "", width: int | None = None) -> st
         out += _block(case, case.id, result.swing, units, width)
     name = f"programme {result.programme.id}"
     if result.note is not None:
-        out += [f"{clean(name)}: {result.note}", ""]
+        out += [f"{clean(name, tabs=False)}: {result.note}", ""]
     else:
         out += _block(result.programme, name, result.swing, units, width)
         out += [_counted(result, width), ""]

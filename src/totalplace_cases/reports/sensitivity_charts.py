@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..display import clean
 from ..errors import TotalPlaceError
 from ..method.robustness import CaseSensitivity, Sensitivity
-from .pack.cells import clean
 
 __all__ = ["charts", "file_stem", "histogram", "tornado"]
 
@@ -45,7 +45,7 @@ def _png(figure) -> bytes:
 
 def _label(text: str) -> str:
     """User text as matplotlib shows it literally: no mathtext (``$``), no control characters."""
-    return clean(text).replace("\n", " ").replace("$", r"\$")
+    return clean(text, tabs=False).replace("\n", " ").replace("$", r"\$")
 
 
 def _millions(value: float) -> str:

@@ -13,19 +13,11 @@ from typing import Any
 
 from tabulate import tabulate
 
+from ..display import markdown_text
+
 __all__ = ["MARKDOWN", "inline", "markdown_text", "render_rows"]
 
 MARKDOWN = "github"
-# Inline Markdown (CommonMark and GitHub's tables): escapes, code spans, emphasis,
-# strikethrough, links and images, HTML and entities, table cells, and a heading's closing #s.
-# List markers, block quotes and setext underlines only act at the start of a line, which
-# text shown by inline() never has.
-_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*_~[]<>&|#"}
-
-
-def markdown_text(value: Any) -> str:
-    """``value`` as literal Markdown text on one line: ``a*b*`` shows as a*b*, not emphasis."""
-    return " ".join(str(value).splitlines()).translate(_MARKDOWN_ESCAPES)
 
 
 def inline(value: Any, fmt: str = "simple") -> str:

@@ -16,7 +16,8 @@ import io
 import textwrap
 from collections.abc import Sequence
 
-from .pack.cells import clean, format_cell, markdown_text
+from ..display import clean, markdown_text
+from .pack.cells import format_cell
 from .pack.model import Table
 from .pack.text_formats import csv_value, markdown_table
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
@@ -45,9 +46,10 @@ def _terminal(table: Table, units: str, width: int) -> str:
         rows.append(TextRow(shown(total, blank=True), total=True))
     body = render_text_table(columns, rows, width) if rows else "(none)"
     notes = "\n".join(
-        textwrap.fill(clean(note), width, break_on_hyphens=False) for note in table.notes
+        textwrap.fill(clean(note, tabs=False), width, break_on_hyphens=False)
+        for note in table.notes
     )
-    title = textwrap.fill(clean(table.title), width, break_on_hyphens=False)
+    title = textwrap.fill(clean(table.title, tabs=False), width, break_on_hyphens=False)
     return f"{title}\n\n{body}" + (f"\n\n{notes}" if notes else "")
 
 
@@ -65,7 +67,7 @@ def render_tables(
         parts += [f"## {markdown_text(table.title)}\n\n{markdown_table(table)}" for table in tables]
         return "\n\n".join(parts) + "\n"
     size = terminal_width(width)
-    parts = [clean(heading)] if heading else []
+    parts = [clean(heading, tabs=False)] if heading else []
     parts += [_terminal(table, units, size) for table in tables]
     return "\n\n".join(parts) + "\n"
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from .pack.cells import clean
+from ..display import clean
 
 __all__ = ["MIN_WIDTH", "TextColumn", "TextRow", "render_text_table", "terminal_width"]
 
@@ -52,7 +52,9 @@ class TextColumn:
 class TextRow:
     """A row of shown cells; ``level`` indents its first cell; ``total`` sets it off by a rule."""
 
-    cells: tuple[str, ...] = attrs.field(converter=lambda cells: tuple(clean(c) for c in cells))
+    cells: tuple[str, ...] = attrs.field(
+        converter=lambda cells: tuple(clean(c, tabs=False) for c in cells)
+    )
     level: int = 0
     total: bool = False
 

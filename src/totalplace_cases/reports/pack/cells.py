@@ -4,16 +4,9 @@ Figures are rounded once, here, as they are shown: money half-up to the penny (o
 when asked), ratios to two places. Negative amounts are shown in brackets, as accounts show
 them: ``(£18,996,942.75)``.
 
-Text comes from files anyone may have written (a case title, an agency name, a plugin's note),
-so each format makes it inert:
-
-- spreadsheets (CSV and Excel): a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab
-  or a carriage return would be read as a formula by a spreadsheet program; it is written
-  with a leading apostrophe, which spreadsheets take as "this is text" (:func:`formula_safe`);
-- Markdown: every character Markdown would interpret is escaped, and line breaks become
-  spaces (:func:`markdown_text`);
-- HTML: the templates escape everything (Jinja2's autoescape);
-- terminal: control characters are written out as escapes (:func:`clean`).
+Text comes from files anyone may have written (a case title, an agency name, a plugin's note);
+how each format makes it inert (formulas, Markdown, HTML, control characters) is in
+:mod:`totalplace_cases.display`, the one place for it.
 """
 
 from __future__ import annotations
@@ -24,18 +17,7 @@ from typing import Any
 
 from ...money import round_money
 
-__all__ = [
-    "FORMULA_STARTS",
-    "UNITS",
-    "clean",
-    "format_cell",
-    "format_money",
-    "formula_safe",
-    "markdown_text",
-]
-
-#: The first characters that make a spreadsheet read a cell as a formula (or a command).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["UNITS", "format_cell", "format_money"]
 
 #: Units money may be shown in: divisor, places, suffix.
 UNITS: dict[str, tuple[Decimal, int, str]] = {
@@ -78,35 +60,3 @@ def format_cell(value: Any, kind: str, units: str = "") -> str:
     if kind == "integer":
         return f"{value:,}"
     return str(value)
-
-
-def formula_safe(text: str) -> str:
-    """Text a spreadsheet will not run: a leading apostrophe before a formula's first character."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-# Inline Markdown (CommonMark and GitHub tables): escapes, code spans, emphasis, strikethrough,
-# links and images, HTML and entities, table cells, and a heading's closing #s.
-_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*_~[]<>&|#"}
-
-
-def markdown_text(value: Any) -> str:
-    """``value`` as literal Markdown on one line: ``<b>`` shows as <b>, ``|`` stays in its cell."""
-    return " ".join(str(value).splitlines()).translate(_MARKDOWN_ESCAPES)
-
-
-# C0 and C1 controls, DEL, the line and paragraph separators and the bidirectional controls.
-_CONTROL = [
-    *range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
-    *range(0x202A, 0x202F), *range(0x2066, 0x206A),
-]  # fmt: skip
-_ESCAPED = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in _CONTROL
-    if chr(code) not in "\n"
-}
-
-
-def clean(text: str) -> str:
-    """Text for a terminal: every control character written out (``\\x1b``), line breaks kept."""
-    return text.translate(_ESCAPED)

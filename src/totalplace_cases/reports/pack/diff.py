@@ -16,9 +16,10 @@ from typing import Any
 
 import attrs
 
+from ...display import clean
 from ...errors import InputError, Problem
 from .build import PACK_FORMAT
-from .cells import clean, format_cell
+from .cells import format_cell
 
 __all__ = ["Change", "diff_returns", "read_return", "render_diff"]
 
@@ -162,5 +163,7 @@ def render_diff(changes: list[Change], fmt: str = "table") -> str:
     lines = [f"{len(changes)} figure{'s' if len(changes) != 1 else ''} differ:"]
     for c in changes:
         where = f"{c.title} [{c.label}]" if c.row else c.title
-        lines.append(f"  {clean(where)}: {_shown(c.old, c.kind)} -> {_shown(c.new, c.kind)}")
+        lines.append(
+            f"  {clean(where, tabs=False)}: {_shown(c.old, c.kind)} -> {_shown(c.new, c.kind)}"
+        )
     return "\n".join(lines) + "\n"

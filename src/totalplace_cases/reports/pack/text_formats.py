@@ -12,8 +12,9 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from ...display import formula_safe, markdown_text
 from ...money import round_money
-from .cells import format_cell, formula_safe, markdown_text
+from .cells import format_cell
 from .model import Pack, Table
 
 __all__ = ["CSV_INDEX", "csv_files", "markdown_table", "render_markdown"]

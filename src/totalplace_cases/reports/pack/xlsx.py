@@ -17,8 +17,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ...display import FORMULA_STARTS
 from ...money import round_money
-from .cells import FORMULA_STARTS, format_cell
+from .cells import format_cell
 from .model import Pack, Table
 
 __all__ = ["MONEY_FORMAT", "render_xlsx", "sheet_names"]
