@@ -213,3 +213,21 @@ def test_a_programme_without_spend_files_is_told_how_to_name_them(invoke, tmp_pa
     assert result.exit_code == 2
     assert "programme.baseline: the programme names no spend files" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_kent_gains_say_what_they_are_for_a_finance_reader(invoke, fmt):
+    # The gains are the cases' (approved, in delivery or closed), measured against the spend
+    # counted in the baseline year; rows name the agency as the reader knows it, not its id.
+    wide = ["--width", "400"] if fmt == "table" else []  # rows on one line each
+    text = invoke("gains", KENT, "--format", fmt, *wide).stdout
+    first = text.lstrip("# ").splitlines()[0]
+    assert first == (
+        "Cashable gains of approved, in-delivery and closed cases against the counted baseline "
+        "(2008-09 spend)"
+    )
+    assert "counted cases" not in text
+    assert "Spend reduced" in text
+    assert "Kent County Council (theme: property)" in text
+    assert "agency kcc" not in text and "| kcc" not in text
+    assert "Baseline: the spend counted in 2008-09" in " ".join(text.split())

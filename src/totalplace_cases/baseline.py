@@ -158,7 +158,8 @@ def gain_lines(programme: Programme, rules: Rules) -> list[GainLine]:
 def programme_gains(
     programme: Programme, count: Count, rules: Rules, year: FinancialYear | None = None
 ) -> Gains:
-    """The counted cases' cashable gains against the count (its last year by default)."""
+    """The cashable gains of the cases approved, in delivery or closed, against the count (its
+    last year by default)."""
     return gains_against(count, gain_lines(programme, rules), year)
 
 
@@ -187,8 +188,8 @@ def gains(
     year: FinancialYear | str | None = None,
     rules: Rules | None = None,
 ) -> Gains:
-    """The counted cases' cashable gains against a programme's count (its last year unless
-    ``year`` is given)."""
+    """The cashable gains of the cases approved, in delivery or closed, against a programme's
+    count (its last year unless ``year`` is given)."""
     from .periods import parse_year
 
     programme, rules = _programme_and_rules(subject, rules)

@@ -177,7 +177,8 @@ def gains(
     output: Path | None,
     force: bool,
 ) -> None:
-    """Show the counted cases' cashable gains against the baseline spend they reduce.
+    """Show the cashable gains of the cases approved, in delivery or closed, against the
+    counted baseline spend they reduce.
 
     Per agency, category and theme: the baseline, the gains by year from cases approved, in
     delivery or closed, and the gains as a share of the baseline; a row whose gains exceed its

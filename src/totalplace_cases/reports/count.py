@@ -393,6 +393,14 @@ def _count_csv(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def _spend_reduced(row: dict[str, Any], named: dict[str, Any]) -> str:
+    """What a row's lines reduce, as a reader names it: ``Kent County Council (theme:
+    property)``; ``all agencies (category: Individual)`` when no agency is given."""
+    agency = named["agency"](row["agency"]) if row["agency"] else "all agencies"
+    rest = [f"{k}: {named[k](row[k])}" for k in ("category", "theme") if row[k]]
+    return agency + (f" ({'; '.join(rest)})" if rest else "")
+
+
 def render_gains(gains: Gains, fmt: str = "table", display: Display | None = None) -> str:
     """The gains as text (``table`` or ``markdown``), JSON or CSV; ``display`` says how the
     terminal table shows names and money."""
@@ -416,9 +424,10 @@ def render_gains(gains: Gains, fmt: str = "table", display: Display | None = Non
     style = "github" if fmt == "markdown" else "simple"
     terminal = display if style == "simple" else None
     _gbp = terminal.money if terminal is not None else _gbp_text
+    # Names as a reader knows them, in Markdown too (ids when no display is given).
     named = {
-        "agency": terminal.agency if terminal is not None else str,
-        "category": terminal.category if terminal is not None else str,
+        "agency": display.agency if display is not None else str,
+        "category": display.category if display is not None else str,
         "theme": str,
     }
     rows = []
@@ -426,11 +435,9 @@ def render_gains(gains: Gains, fmt: str = "table", display: Display | None = Non
         if row is data["total"]:
             target = "programme total"
         elif row is data["unassigned"]:
-            target = "unassigned (names nothing it reduces)"
+            target = "not assigned (lines naming no spend they reduce)"
         else:
-            target = ", ".join(
-                f"{k} {named[k](row[k])}" for k in ("agency", "category", "theme") if row[k]
-            )
+            target = _spend_reduced(row, named)
         rows.append(
             [target, _gbp(row["baseline"])]
             + [_gbp(row["gains"][y]) if y in row["gains"] else "" for y in years]
@@ -443,16 +450,20 @@ def render_gains(gains: Gains, fmt: str = "table", display: Display | None = Non
         )
     year = data["year"] or "no count"
     text = _table(
-        f"Cashable gains of the counted cases against the baseline ({year} spend)",
-        ("Reduces", "Baseline", *years, "Peak share", "Flag"),
+        "Cashable gains of approved, in-delivery and closed cases against the counted baseline "
+        f"({year} spend)",
+        ("Spend reduced", "Baseline", *years, "Peak share", "Flag"),
         rows,
         style,
         terminal,
     )
     note = (
-        "\nGains are the cashable benefit lines of cases approved, in delivery or closed: gross "
-        "(before deadweight and the other adjustments), undiscounted, in real terms at the price "
-        "base. Peak share is the largest year's gains over the baseline.\n"
+        "\nGains: the cashable benefit lines of the cases approved, in delivery or closed, by "
+        "year: gross (before deadweight, optimism bias and the other adjustments), undiscounted, "
+        f"in real terms at the price base. Baseline: the spend counted in {year} on what each "
+        "row's lines reduce (the programme total: the whole count). Peak share: the largest "
+        "year's gains as a share of that baseline; EXCEEDS BASELINE marks a row whose gains "
+        "in some year are more than its baseline, which no case can save.\n"
     )
     if terminal is not None:
         import textwrap
