@@ -31,6 +31,7 @@ from .cli_common import (
     default_path,
     echo,
     internal_error,
+    layout_options,
     output_options,
     programme_inputs,
     write_output,
@@ -166,17 +167,7 @@ def validate(session: Session, path: Path | None, options: Options) -> None:
     help="Output format: table, markdown, json, or one a plugin adds (see totalplace plugins).",
 )
 @appraisal_options
-@click.option(
-    "--units",
-    type=click.Choice(["k", "m"]),
-    help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-)
-@click.option(
-    "--width",
-    type=click.IntRange(40, 1000),
-    help="Fit the table format to this many columns (default: 100, or the terminal's width "
-    "when wider).",
-)
+@layout_options
 @output_options
 @common_options
 def appraise(

@@ -95,20 +95,28 @@ class Session:
 STRICT_HELP = "Stop if any plugin fails to load (instead of skipping it with a warning)."
 
 
-def common_options(
+def session_options(
     command: Callable[..., Any], *, strict_help: str = STRICT_HELP
 ) -> Callable[..., Any]:
-    """``--plugin``, ``--strict`` and ``--debug`` on every command, and clean error exits."""
-
-    @click.option(
+    """The options a :class:`Session` is made of: ``--plugin``, ``--strict`` and ``--debug``
+    (on every command through :func:`common_options`, and on a group such as ``evidence``)."""
+    command = click.option("--debug", is_flag=True, help="Show tracebacks for errors.")(command)
+    command = click.option("--strict", is_flag=True, help=strict_help)(command)
+    return click.option(
         "--plugin",
         "plugins",
         multiple=True,
         type=click.Path(exists=True, path_type=str),
         help="Load a local plugin file or folder (may be repeated).",
-    )
-    @click.option("--strict", is_flag=True, help=strict_help)
-    @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+    )(command)
+
+
+def common_options(
+    command: Callable[..., Any], *, strict_help: str = STRICT_HELP
+) -> Callable[..., Any]:
+    """``--plugin``, ``--strict`` and ``--debug`` on every command, and clean error exits."""
+
+    @functools.partial(session_options, strict_help=strict_help)
     @functools.wraps(command)
     def wrapper(
         *args: Any, plugins: tuple[str, ...], strict: bool, debug: bool, **kwargs: Any
@@ -187,16 +195,22 @@ def appraisal_options(command: Callable[..., Any]) -> Callable[..., Any]:
                     years[name[2:].replace("-", "_")] = parse_year(value)
                 except PeriodError as exc:
                     raise click.BadParameter(str(exc), param_hint=name) from None
-        chosen = None
-        if statuses is not None:
-            try:
-                chosen = statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
-            except TotalPlaceError as exc:
-                raise click.BadParameter(str(exc), param_hint="--status") from None
+        chosen = status_option(statuses)
         options = Options(schedule=schedule, timing=timing, statuses=chosen, **years)
         return command(*args, options=options, **kwargs)
 
     return wrapper
+
+
+def status_option(statuses: str | None):
+    """``--status LIST``'s statuses counted in the totals (None when not given); an unknown
+    status a usage error."""
+    if statuses is None:
+        return None
+    try:
+        return statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
+    except TotalPlaceError as exc:
+        raise click.BadParameter(str(exc), param_hint="--status") from None
 
 
 def year_option(value: str | None, option: str):
@@ -228,6 +242,21 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def layout_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--units`` and ``--width``: how the table format shows money and how wide it is."""
+    command = click.option(
+        "--width",
+        type=click.IntRange(40, 1000),
+        help="Fit the table format to this many columns (default: 100, or the terminal's "
+        "width when wider).",
+    )(command)
+    return click.option(
+        "--units",
+        type=click.Choice(["k", "m"]),
+        help="Show amounts in £k or £m in the table format (default: pounds and pence).",
+    )(command)
+
+
 def display_options(
     format_help: str = "Tables for a terminal or Markdown, the JSON contract, or one long CSV.",
     formats: Iterable[str] | None = None,
@@ -237,18 +266,7 @@ def display_options(
     from .reports.tabletext import FORMATS
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
-        command = output_options(command)
-        command = click.option(
-            "--width",
-            type=click.IntRange(40, 1000),
-            help="Fit the table format to this many columns (default: 100, or the terminal's "
-            "width when wider).",
-        )(command)
-        command = click.option(
-            "--units",
-            type=click.Choice(["k", "m"]),
-            help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-        )(command)
+        command = layout_options(output_options(command))
         return click.option(
             "--format",
             "fmt",

@@ -16,7 +16,7 @@ from .cli_common import (
     check_output,
     common_options,
     default_path,
-    output_options,
+    display_options,
     programme_inputs,
     write_output,
 )
@@ -88,26 +88,7 @@ def _options(year_help: str, format_help: str) -> Callable[[Callable], Callable]
 
     def decorate(command: Callable) -> Callable:
         command = common_options(command, strict_help=STRICT_HELP)
-        command = output_options(command)
-        command = click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="table",
-            show_default=True,
-            help=format_help,
-        )(command)
-        command = click.option(
-            "--width",
-            type=click.IntRange(40, 1000),
-            help="Fit the table format to this many columns (default: 100, or the terminal's "
-            "width when wider).",
-        )(command)
-        command = click.option(
-            "--units",
-            type=click.Choice(["k", "m"]),
-            help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-        )(command)
+        command = display_options(format_help, FORMATS)(command)
         command = click.option("--year", metavar="YYYY-YY", help=year_help)(command)
         command = click.argument("path", required=False, type=click.Path(path_type=Path))(command)
         return click.command()(command)

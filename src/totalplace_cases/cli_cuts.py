@@ -17,6 +17,7 @@ from .cli_common import (
     default_path,
     display_options,
     programme_inputs,
+    status_option,
     write_output,
     year_option,
 )
@@ -211,12 +212,7 @@ def affordability(
     from .reports.cuts import render_affordability
     from .reports.names import Names
 
-    chosen = None
-    if statuses is not None:
-        try:
-            chosen = statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
-        except TotalPlaceError as exc:
-            raise click.BadParameter(str(exc), param_hint="--status") from None
+    chosen = status_option(statuses)
     if output is not None:
         check_output(output, force=force)  # before the work, as far as it can tell
     programme, rules = session.load(default_path(path))

@@ -22,6 +22,7 @@ from .cli_common import (
     common_options,
     default_path,
     programme_inputs,
+    session_options,
     write_output,
 )
 from .errors import TotalPlaceError
@@ -43,15 +44,7 @@ class _DefaultMake(click.Group):
 
 
 @click.group(cls=_DefaultMake)
-@click.option(
-    "--plugin",
-    "plugins",
-    multiple=True,
-    type=click.Path(exists=True, path_type=str),
-    help="Load a local plugin file or folder (may be repeated).",
-)
-@click.option("--strict", is_flag=True, help="Stop if any plugin fails to load.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@session_options
 @click.pass_context
 def evidence(ctx: click.Context, plugins: tuple[str, ...], strict: bool, debug: bool) -> None:
     """The evidence return for central government, in HTML, Excel, Markdown, CSV or JSON.

@@ -21,6 +21,7 @@ from .cli_common import (
     common_options,
     default_path,
     echo,
+    layout_options,
     output_options,
     programme_inputs,
     write_output,
@@ -82,17 +83,7 @@ def _swing(value: str) -> Decimal:
     "file already there is replaced only with --force).",
 )
 @appraisal_options
-@click.option(
-    "--units",
-    type=click.Choice(["k", "m"]),
-    help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-)
-@click.option(
-    "--width",
-    type=click.IntRange(40, 1000),
-    help="Fit the table format to this many columns (default: 100, or the terminal's width "
-    "when wider).",
-)
+@layout_options
 @output_options
 @common_options
 def sensitivity(

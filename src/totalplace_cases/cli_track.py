@@ -20,6 +20,7 @@ from .cli_common import (
     Session,
     check_output,
     common_options,
+    layout_options,
     programme_inputs,
     write_output,
 )
@@ -227,17 +228,7 @@ def import_command(
     default="table",
     show_default=True,
 )
-@click.option(
-    "--units",
-    type=click.Choice(["k", "m"]),
-    help="Show amounts in £k or £m in the table format (default: pounds and pence).",
-)
-@click.option(
-    "--width",
-    type=click.IntRange(40, 1000),
-    help="Fit the table format to this many columns (default: 100, or the terminal's width "
-    "when wider).",
-)
+@layout_options
 @_register_options
 @common_options
 def status(
