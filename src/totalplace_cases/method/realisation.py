@@ -137,6 +137,13 @@ class LinePlan:
     measure: str | None = None
     original_plan: Mapping[str, int] | None = None  # the first baseline, when re-baselined
     baseline: str | None = None  # when the plan was frozen (None: read from the case file)
+    #: The share of the line's value that is cashable, 0 to 1 (1 or 0 from ``cashable`` when
+    #: not given): a partly cashable line is ``cashable`` with a share below 1.
+    cashable_share: Decimal = attrs.field(
+        default=attrs.Factory(
+            lambda line: Decimal(1) if line.cashable else Decimal(0), takes_self=True
+        )
+    )
 
     @property
     def category(self) -> str:

@@ -71,6 +71,7 @@ def _line_dict(status: LineStatus) -> dict[str, Any]:
         "agency": line.agency,
         "owner": line.owner,
         "cashable": line.cashable,
+        "cashable_share": str(line.cashable_share),
         "plan_to_date": _money(status.plan_to_date),
         "actual_to_date": _money(status.actual_to_date),
         "variance": _money(status.variance),
@@ -137,7 +138,7 @@ STATUS_CSV_COLUMNS = (
     "case", "benefit", "agency", "owner", "cashable", "plan_to_date", "actual_to_date",
     "variance", "percent", "rag", "forecast_outturn", "plan_total", "original_plan_to_date",
     "dis_benefit", "value_type", "category", "group", "measure", "frequency", "baselined_at",
-    "periods_due", "missing_periods",
+    "periods_due", "missing_periods", "cashable_share",
 )  # fmt: skip
 
 

@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 #: Every schema version this library knows, oldest first; the last is the one it writes.
-SCHEMA_VERSIONS: tuple[str, ...] = ("0001", "0002")
+SCHEMA_VERSIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD = SCHEMA_VERSIONS[-1]
 
 metadata = sa.MetaData()
@@ -84,6 +84,9 @@ baseline_lines = sa.Table(
     sa.Column("baseline_date", sa.String(10)),
     sa.Column("baseline_source", sa.Text),
     sa.Column("description", sa.Text, nullable=False),
+    # 0003: the cashable share of a partly cashable line, exact decimal text ("0.6"); null in
+    # rows recorded before it, which read as 1 or 0 from ``cashable``.
+    sa.Column("cashable_share", sa.String(40)),
 )
 
 baseline_plan = sa.Table(

@@ -85,9 +85,27 @@ class Entry(NewEntry):
         return Decimal(self.amount) / 100
 
 
+def cashable_share_of(cashable: bool, share: object = None) -> Decimal:
+    """A line's cashable share, a fraction from 0 to 1: ``share`` when given (text or a
+    number), else 1 for a cashable line and 0 for one that is not."""
+    if share is None:
+        return Decimal(1) if cashable else Decimal(0)
+    try:
+        value = Decimal(str(share))
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value <= 1:
+        raise ValueError(f"a cashable share is a fraction from 0 to 1, found {share!r}")
+    return value
+
+
 @attrs.frozen
 class BaselineLine:
-    """A benefit line as it stood when its case's plan was frozen; ``plan`` is pence by period."""
+    """A benefit line as it stood when its case's plan was frozen; ``plan`` is pence by period.
+
+    ``cashable`` is true for a line any part of which is cashable; ``cashable_share`` says how
+    much (1 or 0 when only ``cashable`` is given).
+    """
 
     benefit: str
     agency: str
@@ -101,6 +119,14 @@ class BaselineLine:
     baseline_value: str | None = None
     baseline_date: str | None = None
     baseline_source: str | None = None
+    cashable_share: Decimal = attrs.field(
+        default=attrs.Factory(lambda line: cashable_share_of(line.cashable), takes_self=True),
+        converter=lambda value: value if isinstance(value, Decimal) else Decimal(str(value)),
+    )
+
+    @cashable_share.validator
+    def _share(self, _attribute: attrs.Attribute, value: Decimal) -> None:
+        cashable_share_of(self.cashable, value)
 
 
 @attrs.frozen
@@ -503,6 +529,7 @@ class Register:
                         "baseline_id": baseline_id,
                         "benefit_id": row.pop("benefit"),
                         "position": position,
+                        "cashable_share": str(line.cashable_share),
                     }
                 )
                 plan.extend(
@@ -571,6 +598,9 @@ class Register:
                         baseline_value=row["baseline_value"],
                         baseline_date=row["baseline_date"],
                         baseline_source=row["baseline_source"],
+                        cashable_share=cashable_share_of(
+                            bool(row["cashable"]), row["cashable_share"]
+                        ),
                     )
                 )
             result.append(

@@ -138,6 +138,7 @@ def baseline_case(
             agency=line.agency,
             value_type=line.value_type,
             cashable=bool(line.cashable),
+            cashable_share=line.cashable_share,
             frequency=line.frequency,
             plan=tuple(
                 plan_by_period(values.get(line.id, {}), case.period, line.frequency).items()
@@ -409,6 +410,7 @@ def _plans_from_cases(
                 group=case.category,
                 value_type=line.value_type,
                 cashable=bool(line.cashable),
+                cashable_share=line.cashable_share,
                 frequency=line.frequency,
                 plan=plan_by_period(values.get(line.id, {}), case.period, line.frequency),
                 tolerances=programme.tolerances,
@@ -448,6 +450,7 @@ def _plans_from_baselines(history: Sequence[Baseline]) -> list[LinePlan]:
                 group=current.category,
                 value_type=line.value_type,
                 cashable=line.cashable,
+                cashable_share=line.cashable_share,
                 frequency=line.frequency,
                 plan=_periods(line.plan),
                 tolerances=tolerances,
