@@ -175,3 +175,25 @@ def test_the_register_is_never_backed_up_over_itself(invoke, kent):
     assert result.exit_code == 2
     assert "is one of this run's inputs" in result.stderr
     assert snapshot(kent) == before
+
+
+def test_an_evidence_csv_folder_is_never_written_through_a_link(invoke, kent, tmp_path):
+    target = tmp_path / "real"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine", encoding="utf-8")
+    link = tmp_path / "pack"
+    link.symlink_to(target, target_is_directory=True)
+    result = invoke("evidence", kent, "--format", "csv", "--out", link, "--force")
+    assert result.exit_code == 2
+    assert "is a symbolic link" in result.stderr
+    assert link.is_symlink() and [p.name for p in target.iterdir()] == ["keep.txt"]
+
+
+def test_a_lone_spend_file_is_never_counted_over(invoke, tmp_path):
+    spend = tmp_path / "spend.csv"
+    shutil.copy(Path(__file__).parents[1] / "cases" / "kent" / SPEND_FILE, spend)
+    before = spend.read_bytes()
+    result = invoke("count", spend, "--format", "csv", "-o", spend, "--force")
+    assert result.exit_code == 2
+    assert "is one of this run's inputs" in result.stderr
+    assert spend.read_bytes() == before

@@ -355,6 +355,8 @@ def _plugin_format(rules: Any, fmt: str, appraisal: Any, pack: Any) -> bytes:
 def write_folder(out: Path, files: dict[str, bytes], *, force: bool, inputs: list[Path]) -> None:
     """Write ``files`` into the folder ``out`` whole or not at all: into a new folder beside
     it, then moved into place (an existing folder is replaced only with --force)."""
+    if out.is_symlink():
+        raise TotalPlaceError(f"{out} is a symbolic link; write the folder elsewhere")
     resolved = out.resolve()
     for source in inputs:
         if resolved == source.resolve() or resolved in source.resolve().parents:
