@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -224,10 +225,22 @@ def _table(
         columns = [TextColumn(h, a) for h, a in zip(headers, right, strict=True)]
         width = terminal_width(display.width if display is not None else None)
         body = [TextRow(tuple(str(c) for c in row)) for row in rows]
-        return f"{clean(title, tabs=False)}\n\n" + render_text_table(columns, body, width) + "\n"
+        return (
+            f"{_fill_title(clean(title, tabs=False), width)}\n\n"
+            + render_text_table(columns, body, width)
+            + "\n"
+        )
     body = [[one_line(c) for c in row] for row in rows]
     heading = f"## {title}" if fmt == "github" else title
     return f"{heading}\n\n" + render_rows(body, headers, fmt, colalign=right) + "\n"
+
+
+def _fill_title(title: str, width: int) -> str:
+    """A (cleaned) title within ``width``; a closing "(2008-09 spend)" kept on one line."""
+    head, bracket, tail = title.rpartition(" (")
+    if bracket and tail.endswith(")"):  # no NUL is left in cleaned text to mistake for these
+        title = head + bracket + tail.replace(" ", "\x00")
+    return textwrap.fill(title, width, break_on_hyphens=False).replace("\x00", " ")
 
 
 _NUMERIC = {"Lines", "Counted", "Rejected", "Total", "Rejected total", "Share", "Per head",
@@ -466,7 +479,5 @@ def render_gains(gains: Gains, fmt: str = "table", display: Display | None = Non
         "in some year are more than its baseline, which no case can save.\n"
     )
     if terminal is not None:
-        import textwrap
-
         note = "\n" + textwrap.fill(note.strip(), terminal_width(terminal.width)) + "\n"
     return text + note
