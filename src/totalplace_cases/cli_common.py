@@ -32,6 +32,28 @@ from .periods import PeriodError, parse_year
 from .plugins import Rules
 from .resources import bundled
 
+__all__ = [
+    "EXIT_BUG",
+    "EXIT_INPUT",
+    "FORCE_HELP",
+    "STRICT_HELP",
+    "Session",
+    "appraisal_options",
+    "check_output",
+    "common_options",
+    "default_path",
+    "display_options",
+    "echo",
+    "internal_error",
+    "layout_options",
+    "output_options",
+    "programme_inputs",
+    "session_options",
+    "status_option",
+    "write_output",
+    "year_option",
+]
+
 EXIT_INPUT = 2
 #: An internal error: a bug in the tool or in a plugin (EX_SOFTWARE in sysexits.h).
 EXIT_BUG = 70
