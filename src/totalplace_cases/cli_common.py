@@ -224,13 +224,22 @@ def appraisal_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def status_option(statuses: str | None):
-    """``--status LIST``'s statuses counted in the totals (None when not given); an unknown
-    status a usage error."""
+def status_option(statuses: str | None) -> tuple[str, ...] | None:
+    """``--status LIST``: the statuses named, comma-separated, each checked (None if not given).
+
+    An unknown status is a usage error, and so is a list that names none: it would count no
+    case at all."""
     if statuses is None:
         return None
+    named = [s.strip() for s in statuses.split(",") if s.strip()]
+    if not named:
+        raise click.BadParameter(
+            f"expected one or more statuses, comma-separated (of {', '.join(STATUSES)}), "
+            f'found "{shown(statuses, 60)}"',
+            param_hint="--status",
+        )
     try:
-        return statuses_counted(s.strip() for s in statuses.split(",") if s.strip())
+        return statuses_counted(named)
     except TotalPlaceError as exc:
         raise click.BadParameter(str(exc), param_hint="--status") from None
 
