@@ -27,6 +27,10 @@ from .money import MoneyError, parse_fraction, parse_money, parse_number, parse_
 from .periods import FinancialYear, parse_year
 from .uncertainty import Range, Scenario, line_range_problems, uncertainty_of
 
+#: The cashable shares of a line that is, or is not, cashable (Decimals are immutable).
+_WHOLE = Decimal(1)
+_NONE = Decimal(0)
+
 __all__ = [
     "AGENCY_KINDS",
     "AIMS",
@@ -392,7 +396,7 @@ class BenefitLine:
     def cashable_share(self) -> Decimal:
         """The share of the line's value that is cashable: 1 for ``True``, 0 for ``False``."""
         if isinstance(self.cashable, bool):
-            return Decimal(1) if self.cashable else Decimal(0)
+            return _WHOLE if self.cashable else _NONE  # shared: every appraised line keeps one
         return self.cashable
 
 

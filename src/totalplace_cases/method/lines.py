@@ -228,9 +228,9 @@ def post_benefit(ledger: Ledger, context: CaseContext, index: int, line: Benefit
     terms = benefit_terms(context, index, line, ledger.factors)
     value, pv = post_benefit_terms(ledger, terms)
     adjustments, schedule, cashable = terms.adjustments, terms.schedule, line.cashable_share
-    sources = dict(adjustments.sources)
+    sources = adjustments.sources  # the line's own adjustments': no copy for every line
     if schedule is not None:
-        sources["discount_schedule"] = terms.schedule_source
+        sources = {**sources, "discount_schedule": terms.schedule_source}
     partly = not isinstance(line.cashable, bool) and 0 < cashable < 1
     return LineResult(
         "benefit",

@@ -78,9 +78,7 @@ def _negated(line: LineResult) -> LineResult:
     """A business-as-usual line as it counts in another option's incremental figures."""
     values = line.values
     if isinstance(values, YearValues):
-        first = values._first
-        offsets = {year.start_year - first.start_year: -v for year, v in values.items()}
-        values = YearValues(first, offsets, len(values._values))
+        values = values.negated()
     else:
         values = {year: -value for year, value in values.items()}
     return attrs.evolve(
