@@ -100,3 +100,70 @@ def test_a_spend_line_refuses_a_non_finite_amount():
     for bad in (Decimal("NaN"), Decimal("Infinity"), 1.5):
         with pytest.raises(MoneyError, match="amount: expected a finite Decimal"):
             SpendLine(year, "kcc", "community", "safety", "revenue", bad, "kcc")
+
+
+# --- mapping-valued fields built in Python read as case files do ------------------------------
+
+
+def _capital(**fields) -> CostLine:
+    return CostLine(agency="lead-agency", kind="capital", amounts={"2010-11": "1000"}, **fields)
+
+
+def test_project_types_built_in_python_are_the_case_file_s(write_case, case_data):
+    # The same shares as text in a case file and as strings in Python: equal lines, Decimals.
+    shares = {"non-standard-buildings": "0.3", "standard-buildings": "0.7"}
+    case_data["costs"][0].update(kind="capital", project_types=shares)
+    del case_data["costs"][0]["confidence"]
+    read = tp.load(write_case(case_data)).cases[0].costs[0]
+    built = CostLine(
+        id="staff", agency="lead-agency", kind="capital",
+        amounts={"2010-11": "150000", "2011-12": "150000"}, project_types=shares,
+    )  # fmt: skip
+    assert built == read
+    assert dict(built.project_types) == {
+        "non-standard-buildings": Decimal("0.3"),
+        "standard-buildings": Decimal("0.7"),
+    }
+    assert all(type(share) is Decimal for share in built.project_types.values())
+    assert _capital(project_types={"x": "1"}).project_types == {"x": Decimal(1)}
+    with pytest.raises(TypeError):
+        built.project_types["x"] = Decimal(1)  # type: ignore[index]
+
+
+def test_project_types_built_in_python_are_checked_like_a_case_file_s(
+    write_case, case_data, the_problem
+):
+    # 0.3 + 0.3: the reader refuses it; so does the constructor, with the same words.
+    case_data["costs"][0].update(kind="capital", project_types={"a": "0.3", "b": "0.3"})
+    del case_data["costs"][0]["confidence"]
+    problem = the_problem(write_case(case_data))
+    assert problem.field == "costs[0].project_types"
+    assert "expected shares adding up to 1, found 0.6" in problem.message
+    with pytest.raises(
+        MoneyError, match=r"project_types: expected shares adding up to 1, found 0\.6"
+    ):
+        _capital(project_types={"a": "0.3", "b": "0.3"})
+    with pytest.raises(MoneyError):
+        _capital(project_types={"a": "1.5"})  # a share is a fraction
+    for name in ("", "  ", 7, None):
+        with pytest.raises(ValueError, match="project_types: expected a project type name"):
+            _capital(project_types={name: "1"})
+    assert _capital(project_types=None).project_types == {}
+
+
+def test_an_agency_map_built_in_python_holds_ids_only():
+    line = BenefitLine(
+        id="b", agency="kcc", value_type="fiscal", volumes={"2010-11": "2"},
+        unit_cost="ucd:X", agency_map={"Police": "kent-police", "Council": "kcc"},
+    )  # fmt: skip
+    assert list(line.agency_map.items()) == [("Council", "kcc"), ("Police", "kent-police")]
+    with pytest.raises(TypeError):
+        line.agency_map["NHS"] = "pct"  # type: ignore[index]
+    for bad, match in (
+        ({"Police": 3}, "agency_map.Police: expected an agency id, found 3"),
+        ({"Police": ""}, "agency_map.Police: expected an agency id"),
+        ({5: "kcc"}, "agency_map: expected a body's name, found 5"),
+        ("Police=kcc", "agency_map: expected a table of"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            BenefitLine(id="b", agency="kcc", value_type="fiscal", agency_map=bad)

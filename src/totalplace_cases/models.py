@@ -109,8 +109,37 @@ def _frozen_mapping(value: Mapping | None) -> Mapping:
     return MappingProxyType(dict(sorted((value or {}).items())))
 
 
-def _fraction_mapping(value: Mapping | None) -> Mapping:
-    return _frozen_mapping({key: parse_fraction(share) for key, share in (value or {}).items()})
+def _names(value: Mapping | None, what: str, field: str) -> Mapping:
+    """``value`` (a mapping keyed by names), checked to be keyed by non-empty strings."""
+    value = value or {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{field}: expected a table of {what} names, found {value!r}")
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{field}: expected a {what} name, found {name!r}")
+    return value
+
+
+def _project_types(value: Mapping | None) -> Mapping:
+    """Green Book project types and their shares, read as a case file's ``project_types`` are:
+    each share a fraction (``"0.3"`` becomes ``Decimal("0.3")``), the shares adding up to 1."""
+    shares = {
+        name: parse_fraction(share)
+        for name, share in _names(value, "project type", "project_types").items()
+    }
+    total = sum(shares.values(), Decimal(0))
+    if shares and total != 1:
+        raise MoneyError(f"project_types: expected shares adding up to 1, found {total}")
+    return _frozen_mapping(shares)
+
+
+def _agency_map(value: Mapping | None) -> Mapping:
+    """Bodies a split unit cost names -> the programme's agency ids, both non-empty strings."""
+    mapped = _names(value, "body's", "agency_map")
+    for label, agency in mapped.items():
+        if not isinstance(agency, str) or not agency.strip():
+            raise ValueError(f"agency_map.{label}: expected an agency id, found {agency!r}")
+    return _frozen_mapping(mapped)
 
 
 def _by_year(convert):
@@ -218,7 +247,7 @@ class CostLine:
     description: str = ""
     optimism_bias: Decimal | None = attrs.field(default=None, converter=_optional(parse_uplift))
     confidence: int | None = attrs.field(default=None, validator=_whole_number(1, optional=True))
-    project_types: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_fraction_mapping)
+    project_types: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_project_types)
     mitigation: Decimal | None = _fraction
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
@@ -362,7 +391,7 @@ class BenefitLine:
     confidence: int | None = attrs.field(default=None, validator=_whole_number(1, optional=True))
     prices: str = attrs.field(default="real", validator=v.in_(PRICES))
     price_base: FinancialYear | None = attrs.field(default=None, converter=_year)
-    agency_map: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
+    agency_map: Mapping[str, str] = attrs.field(factory=dict, converter=_agency_map)
     # Benefits management (the register): who answers for the benefit, how it is measured,
     # where it stood before the case, and how often actuals are recorded.
     owner: str | None = None

@@ -797,6 +797,8 @@ def _read_cost(
         total = sum(project_types.values(), Decimal(0))
         if shares and len(project_types) == len(shares) and total != 1:
             f.problem((*c, "project_types"), f"expected shares adding up to 1, found {total}")
+        if len(project_types) != len(shares) or total != 1:
+            project_types = {}  # reported above; the line is read on for its other problems
     fields = {
         **_line_fields(f, item, c),
         "id": f.get(item, c, "id", expect_id),
