@@ -319,11 +319,13 @@ ROWS = st.lists(
         st.sampled_from(["2007-08", "2008-09", "2008", "2008/09"]),
         st.sampled_from(AGENCIES),
         st.sampled_from(["individual", "community", "", "sport"]),
-        st.sampled_from(["a", "b", "", "a\x1fb", "a\x1f"]),
+        st.sampled_from(["a", "b", "", "a\x1fb", "a\x1f", "a\x1eb", "a\rb"]),
         st.sampled_from(["revenue", "capital", "Capital", "grant", "\x1fb"]),
         AMOUNTS,
         st.sampled_from(["", "dwp", "kcc", "nobody"]),
-        st.sampled_from(["plain", 'with "quotes"', "with, comma", "two\nlines", "", "x\x1fy"]),
+        st.sampled_from(
+            ["plain", 'with "quotes"', "with, comma", "two\nlines", "", "x\x1fy", "x\x1ey", "x\r"]
+        ),
     ),
     max_size=60,
 )
@@ -364,6 +366,49 @@ def test_bulk_fast_and_full_readings_agree_with_a_plain_decimal_sum(
         assert tally.pence == {k: v for k, v in expected.items()}
         assert [(r.line, r.reason) for r in tally.rejected] == rejected
         assert tally.lines == tally.counted + len(rejected)
+
+
+PLAIN = "2008-09,kcc,individual,a,revenue,{},,plain\n"
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        # A short row and a long row in one block: as many commas as two good rows, so the
+        # bulk path must see each row's width, not the block's total.
+        "2008-09,kcc,individual,a,revenue,5.00,plain\n2008-09,kcc,individual,a,revenue,6.00,,x,y\n",
+        # ... arranged so that, shifted by one cell, the long row reads as a known key and a
+        # plain amount: only the row ends show that neither row is as wide as the header.
+        "2008-09,kcc,individual,a,revenue,5.00,\njunk,2008-09,kcc,individual,a,revenue,6.00,,x\n",
+        "2008-09,kcc,individual,a,revenue,7.00,,x\x1ey\n",  # the bulk path's row marker, unquoted
+        "2008-09,kcc,individual,a,revenue,8.00,,x\ry\n",  # a carriage return inside a line
+        "2008-09,kcc,individual,a\r,revenue,9.00,,x\n",  # ... in a key column
+        "2008-09,kcc,individual,a,revenue,10.00,,x\r\r\n",  # two before the line end
+        "2008-09,kcc,individual,a,revenue,11.00\n",  # a short row alone
+        "\n",  # a blank line
+    ],
+)
+@pytest.mark.parametrize("size", [64, 1 << 17])
+def test_the_bulk_path_counts_a_block_with_odd_rows_as_the_full_reading_does(
+    tmp_path, monkeypatch, odd, size
+):
+    # Plain rows before and after, so that the key is known when the odd block is reached.
+    text = HEADER + PLAIN.format("1.00") * 8 + odd + PLAIN.format("2.00") * 8
+    path = write(tmp_path, text)
+    expected: dict = defaultdict(int)
+    rejected = []
+    for item in read_spend_lines(path, CHECK):
+        if isinstance(item, Rejection):
+            rejected.append((item.line, item.reason))
+        else:
+            expected[spend._key(item)] += int(item.amount.scaleb(2))
+    real_batches = spend._batches
+    monkeypatch.setattr(spend, "_batches", lambda text, size=size: real_batches(text, size))
+    tally = tally_spend_file(path, CHECK, workers=1)
+    assert tally.pence == dict(expected)
+    assert [(r.line, r.reason) for r in tally.rejected] == rejected
+    assert tally.lines == tally.counted + len(rejected)
+    assert sum(expected.values()) >= 8 * 100 + 8 * 200  # the plain rows, at least
 
 
 def test_a_large_file_split_across_processes_gives_the_same_tally(tmp_path, monkeypatch):
