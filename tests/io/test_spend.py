@@ -254,6 +254,36 @@ def test_a_line_without_category_or_theme_is_classified_or_counted_as_unclassifi
     ]
 
 
+def test_a_classifying_rule_sees_each_line_at_its_line_in_the_file(tmp_path, monkeypatch):
+    # Line 1 is the header; every 50th row from line 2 on has no category or theme, and one
+    # quoted description runs over two physical lines (line 6 and 7), so the rows after it sit
+    # one line further down than their row number says. Both one process and several
+    # processes must hand the rule the line a user would open the file at.
+    rows = [
+        ("2008-09", "kcc", "" if i % 50 == 0 else "individual", "" if i % 50 == 0 else "a",
+         "revenue", f"{i}.00", "", "two\nlines" if i == 4 else f"row {i}")
+        for i in range(3000)
+    ]  # fmt: skip
+    path = write(tmp_path, _as_csv(rows))
+    # Row i is on line i + 2 up to the two-line row 4, and on line i + 3 after it.
+    expected = [i + 2 if i <= 4 else i + 3 for i in range(3000) if i % 50 == 0]
+    text = path.read_text()
+    assert text.splitlines()[expected[5] - 1].startswith("2008-09,kcc,,,revenue,250.00,")
+    for workers, parallel_bytes in ((1, spend.PARALLEL_BYTES), (3, 0)):
+        seen = tmp_path / f"seen-{workers}.txt"  # the workers are processes: they write it down
+
+        def classify(line, seen=seen):
+            with open(seen, "a") as out:
+                out.write(f"{line.line}\n")
+            return None
+
+        monkeypatch.setattr(spend, "PARALLEL_BYTES", parallel_bytes)
+        tally = tally_spend_file(path, CHECK, classify=classify, workers=workers)
+        assert tally.workers == workers
+        assert sorted(map(int, seen.read_text().split())) == expected
+        assert [u.line for u in tally.unclassified] == expected
+
+
 # -- Excel ---------------------------------------------------------------------------------------
 
 

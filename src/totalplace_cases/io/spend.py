@@ -403,8 +403,9 @@ class _Tallier:
     fast path, so two different keys cannot join to the same text.
     """
 
-    def __init__(self, reader: RowReader):
+    def __init__(self, reader: RowReader, first_line: int = 1):
         self.reader = reader
+        self.before = first_line - 1  # the file's lines before this range's first
         at = reader.layout.at
         self.at = at
         self.width = reader.width
@@ -498,9 +499,9 @@ class _Tallier:
                     self.stray = True
             if isinstance(record, str):
                 tally.lines += 1
-                tally.rejected.append(Rejection(reader.file, first, record))
+                tally.rejected.append(Rejection(reader.file, self.before + first, record))
                 continue
-            result = reader.read(record, first)
+            result = reader.read(record, self.before + first)
             if result is None:
                 continue
             _add(tally, result)
@@ -619,12 +620,16 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _tally_range(
-    path: str, start: int, end: int, reader: RowReader, bounded: bool
+    path: str, start: int, end: int, reader: RowReader, bounded: bool, first_line: int
 ) -> tuple[FileTally, int]:
-    """Tally bytes ``start``-``end``; line numbers count from 1 at ``start``."""
+    """Tally bytes ``start``-``end``, whose first line is the file's line ``first_line``.
+
+    Rows, rejections and the lines a classifying rule receives carry the file's own line
+    numbers; a decoding error's line counts from 1 at ``start``.
+    """
     with _text_range(path, start, end) as text, _no_cycle_collection():
         try:
-            tallier = _Tallier(reader)
+            tallier = _Tallier(reader, first_line)
             result = tallier.run(text, bounded)
         except UnicodeDecodeError:
             problem = _decode_problem(path, start, end, 1)
@@ -721,11 +726,11 @@ def _boundaries(path: str, start: int, size: int, parts: int) -> list[int]:
 _WORKER_READER: RowReader | None = None
 
 
-def _worker(path: str, start: int, end: int, last: bool) -> tuple[str, Any]:
+def _worker(path: str, start: int, end: int, last: bool, first_line: int) -> tuple[str, Any]:
     """Tally one byte range in a worker process; errors come back as values."""
     assert _WORKER_READER is not None
     try:
-        return "ok", _tally_range(path, start, end, _WORKER_READER, bounded=not last)
+        return "ok", _tally_range(path, start, end, _WORKER_READER, not last, first_line)
     except _OpenRecord:
         return "open", None
     except _DecodeError as exc:
@@ -747,6 +752,7 @@ def _parallel(path: str, cuts: list[int], reader: RowReader) -> list[tuple[FileT
     global _WORKER_READER
     _WORKER_READER = reader
     ranges = list(itertools.pairwise(cuts))
+    first_lines = _first_lines(path, cuts)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:
@@ -757,6 +763,7 @@ def _parallel(path: str, cuts: list[int], reader: RowReader) -> list[tuple[FileT
                     [a for a, _ in ranges],
                     [b for _, b in ranges],
                     [i == len(ranges) - 1 for i in range(len(ranges))],
+                    first_lines,
                 )
             )
     except BrokenProcessPool:
@@ -782,6 +789,28 @@ def _parallel(path: str, cuts: list[int], reader: RowReader) -> list[tuple[FileT
     return parts
 
 
+def _first_lines(path: str, cuts: list[int]) -> list[int]:
+    """The file's line number at the start of each range ``cuts[i]``-``cuts[i + 1]``.
+
+    The first range starts just after the one-line header, at line 2; each later one after
+    the line ends of the ranges before it (lines are split at ``\\n`` alone), so that a worker
+    reports, and hands a classifying rule, the line a user sees in the file.
+    """
+    found, line = [2], 2
+    with open(path, "rb") as handle:
+        handle.seek(cuts[0])
+        for start, end in itertools.pairwise(cuts[:-1]):  # the last range's lines: not needed
+            left = end - start
+            while left > 0:
+                block = handle.read(min(left, 1 << 20))
+                if not block:
+                    break
+                left -= len(block)
+                line += block.count(b"\n")
+            found.append(line)
+    return found
+
+
 def _can_fork() -> bool:
     import multiprocessing
 
@@ -800,14 +829,12 @@ def _csv_tally(path: str, reader_for: Callable[[Layout], RowReader], workers: in
             parts = _parallel(path, cuts, reader)
     if parts is None:
         try:
-            parts = [_tally_range(path, offset, size, reader, bounded=False)]
+            parts = [_tally_range(path, offset, size, reader, False, first_line=2)]
         except _DecodeError as exc:
             raise InputError([Problem(exc.message, file=path, line=1 + exc.line)]) from None
     tally = FileTally(path, workers=len(parts))
-    lines_before = 1
-    for part, physical in parts:
-        tally.merge(part, lines_before)
-        lines_before += physical
+    for part, _physical in parts:
+        tally.merge(part, 0)  # its lines are the file's own already
     return tally
 
 
