@@ -85,6 +85,29 @@ def test_the_kent_story_shows_benefits_on_track_amber_red_and_without_data(track
     assert set(data["totals"]) >= {"programme", "by_case", "by_category", "by_agency", "by_group"}
 
 
+def test_the_status_table_puts_the_programme_summary_first_and_says_what_is_cashable(
+    track, kent_copy
+):
+    track("import", kent_copy / "actuals-2010-12.csv")
+    text = track("status", "--case", GATEWAY).output
+    lines = text.splitlines()
+    # The summary (totals by case, with the programme's row) comes before the benefit lines.
+    summary = lines.index("Totals by case (programme summary)")
+    assert summary < lines.index("Benefit lines") < lines.index("Totals by counting group")
+    assert any(line.startswith("Programme ") for line in lines[summary : summary + 20])
+    # Each line says whether it is cashable: Dover's reception saving is, GP signposting
+    # (fiscal, not cashable) and residents' time (social) are not.
+    first = lines.index("Benefit lines") + 2
+    table = lines[first : lines.index("", first)]  # the first table of the lines, to its end
+    at = table[0].index("Cashable")
+    cashable = {line.split()[0]: line[at:].strip() for line in table[2:]
+                if line.startswith("  ") and line[at:].strip()}  # fmt: skip
+    assert cashable["dover-reception-closure"] == "yes"
+    assert cashable["gp-signposting"] == "no"
+    assert cashable["residents-time-saved"] == "no"
+    assert max(map(len, lines)) <= 100
+
+
 def test_a_quarterly_line_takes_quarters_and_its_plan_splits_evenly(track, kent_copy):
     track("import", kent_copy / "actuals-2010-12.csv")
     thanet = by_benefit(status_json(track))["thanet-reception-closure"]

@@ -200,7 +200,8 @@ def status_text(
     units: str = "",
     width: int | None = None,
 ) -> str:
-    """The status for a terminal: one row per benefit line under its case, then the totals.
+    """The status for a terminal: the programme summary (the totals by case) first, then one
+    row per benefit line under its case, then the totals by counting group, category and agency.
 
     The shared terminal layout (:mod:`totalplace_cases.reports.terminal`): it fits ``width``
     (default: 100 columns or the terminal's), shows agencies by name (``names``) and cases by
@@ -227,7 +228,7 @@ def status_text(
 
     rebaselined = any(s.original_plan_to_date is not None for s in report.lines)
     columns = [TextColumn("Case / benefit"), TextColumn("Agency"), TextColumn("Owner"),
-               TextColumn("Plan to date", "right")]  # fmt: skip
+               TextColumn("Cashable"), TextColumn("Plan to date", "right")]  # fmt: skip
     columns += [TextColumn("Original plan", "right")] if rebaselined else []
     columns += [TextColumn("Actual to date", "right"), TextColumn("Variance", "right"),
                 TextColumn("%", "right"), TextColumn("RAG"),
@@ -240,13 +241,14 @@ def status_text(
             case = line.case
             rows.append(TextRow((titles.get(case, case), *[""] * (len(columns) - 1))))
         benefit = line.benefit + (" (dis-benefit)" if s.dis_benefit else "")
-        row = [benefit, names.agency(line.agency), line.owner or "-", money(s.plan_to_date)]
+        row = [benefit, names.agency(line.agency), line.owner or "-",
+               "yes" if line.cashable else "no", money(s.plan_to_date)]  # fmt: skip
         if rebaselined:
             row.append(money(s.original_plan_to_date))
         row += [money(s.actual_to_date), money(s.variance), _pct(s.achievement), s.rag,
                 money(s.forecast_outturn)]  # fmt: skip
         rows.append(TextRow(tuple(row), level=1))
-    out.append(render_text_table(columns, rows, width))
+    detail = render_text_table(columns, rows, width)
     titles_of = {"by_case": "case", "by_group": "counting group", "by_category": "category",
                  "by_agency": "agency"}  # fmt: skip
     label = {
@@ -259,7 +261,8 @@ def status_text(
         rows = [_total_row(t, shown(t.key), money) for t in report.totals[key]]
         if report.programme is not None and key == "by_case":
             rows.append(_total_row(report.programme, "Programme", money, total=True))
-        out += ["", f"Totals by {title}", ""]
+        summary = " (programme summary)" if key == "by_case" else ""
+        out += [f"Totals by {title}{summary}", ""]
         out.append(
             render_text_table(
                 [TextColumn(title.capitalize()), TextColumn("Lines", "right"),
@@ -270,10 +273,11 @@ def status_text(
                 width,
             )
         )  # fmt: skip
+        out.append("")
+        if key == "by_case":  # the programme summary first, then each benefit line
+            out += ["Benefit lines", "", detail, ""]
     if report.notes:
-        out += [""] + [
-            textwrap.fill(f"note: {n}", width, subsequent_indent="  ") for n in report.notes
-        ]
+        out += [textwrap.fill(f"note: {n}", width, subsequent_indent="  ") for n in report.notes]
     return clean("\n".join(out) + "\n", tabs=False)
 
 
