@@ -127,6 +127,38 @@ def test_bad_rows_are_reported_by_file_and_line_and_the_rest_counted(invoke, bad
     assert data["per_head"][0]["per_head"] == "37.56"  # 150.25 / 4 = 37.5625
 
 
+def test_the_csv_carries_the_control_totals_and_every_bad_row_with_its_line(invoke, bad_programme):
+    result = invoke("count", bad_programme, "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    spend = str(bad_programme / "spend.csv")
+    (control,) = [r for r in rows if r["table"] == "control"]
+    assert (control["file"], control["lines"], control["counted"], control["rejected"]) == (
+        spend, "8", "2", "6")  # fmt: skip
+    assert (control["total"], control["rejected_total"]) == ("150.25", "11.00")
+    (overall,) = [r for r in rows if r["table"] == "control_total"]
+    assert (overall["lines"], overall["total"]) == ("8", "150.25")
+    # The spend tables still add up to the control total, to the penny.
+    assert sum(Decimal(r["total"]) for r in rows if r["table"] == "by_agency") == Decimal("150.25")
+    rejected = [r for r in rows if r["table"] == "rejected"]
+    assert [(r["file"], r["line"]) for r in rejected] == [(spend, str(n)) for n in range(3, 9)]
+    assert rejected[0]["reason"] == "amount: missing" and rejected[0]["total"] == ""
+    assert all(r["reason"] for r in rejected)
+
+
+def test_the_gains_csv_says_which_row_is_unassigned_and_which_the_total(invoke):
+    result = invoke("gains", KENT, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [r["row"] for r in rows[-2:]] == ["unassigned", "total"]
+    assert {r["row"] for r in rows[:-2]} == {"reduces"}
+    assert rows[-1]["baseline"] == "8300000000.00" and rows[-2]["baseline"] == ""
+    # The asset case's ten capital-receipt lines name nothing they reduce; their 2010-11
+    # amounts in kent-asset-rationalisation.toml (2009-10 prices, the price base) add up to
+    # £75,000,000.
+    assert rows[-2]["2010-11"] == "75000000.00"
+
+
 def test_strict_refuses_a_file_with_bad_rows_and_reports_no_total(invoke, bad_programme):
     result = invoke("count", bad_programme, "--strict")
     assert result.exit_code == 2

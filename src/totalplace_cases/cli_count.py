@@ -128,7 +128,7 @@ def count(
     if result.rejected:
         click.echo(
             f"warning: {len(result.rejected)} row{'s' if len(result.rejected) != 1 else ''} "
-            "rejected and not counted (listed with the tables)",
+            "rejected and not counted (listed in the output with their file and line)",
             err=True,
         )
     display = _display(programme, rules, units, width)

@@ -392,17 +392,42 @@ def _share(value: float | None) -> str:
     return "" if value is None else _percent(Decimal(str(value)))
 
 
+#: The columns of ``count --format csv``: the tables' own, then the control totals' and the
+#: listed rows' (``file``, ``line``, ``reason``: where a rejected or unclassified row is).
+COUNT_CSV_COLUMNS = ("table", "year", "agency", "category", "theme", "funded_by", "total",
+                     "share", "file", "line", "lines", "counted", "rejected", "rejected_total",
+                     "reason")  # fmt: skip
+
+
 def _count_csv(data: dict[str, Any]) -> str:
-    """Every table of the count in one long CSV, one row per table row."""
-    columns = ("table", "year", "agency", "category", "theme", "funded_by", "total", "share")
+    """Every table of the count in one long CSV, one row per table row.
+
+    After the spend tables come the control totals (``control``: one row per file, then
+    ``control_total`` for all files), so that a spreadsheet can tie the count out to the
+    ledgers, and the rows the count lists: ``rejected`` (not counted; ``total`` is the amount
+    where it could be read) and ``unclassified`` (counted as unclassified).
+    """
+    columns = COUNT_CSV_COLUMNS
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
+
+    def write(table: str, row: dict[str, Any]) -> None:
+        cells = {"table": table, **row}
+        writer.writerow([csv_cell("" if cells.get(c) is None else cells[c]) for c in columns])
+
     for table in ("by_agency", "by_category", "by_agency_category", "by_category_theme",
                   "by_funder"):  # fmt: skip
         for row in data[table]:
-            cells = {"table": table, **row}
-            writer.writerow([csv_cell("" if cells.get(c) is None else cells[c]) for c in columns])
+            write(table, row)
+    control = data["control"]
+    for row in control["files"]:
+        write("control", {**row, "file": row["path"]})
+    write("control_total", {k: v for k, v in control.items() if k != "files"})
+    for row in data["rejected"]:
+        write("rejected", {**row, "total": row["amount"]})
+    for row in data["unclassified"]:
+        write("unclassified", {**row, "total": row["amount"]})
     return out.getvalue()
 
 
@@ -425,13 +450,20 @@ def render_gains(gains: Gains, fmt: str = "table", display: Display | None = Non
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
+        # ``row`` says what each row is: the spend a group of lines reduces, the lines that
+        # name nothing they reduce, or the programme total (the last two have no keys).
         writer.writerow(["agency", "category", "theme", "baseline", *years, "share",
-                         "exceeds_baseline"])  # fmt: skip
+                         "exceeds_baseline", "row"])  # fmt: skip
         for row in shown:
+            kind = (
+                "total" if row is data["total"]
+                else "unassigned" if row is data["unassigned"]
+                else "reduces"
+            )  # fmt: skip
             writer.writerow(
                 [csv_cell(row[k] or "") for k in ("agency", "category", "theme")]
                 + [row["baseline"] or "", *(row["gains"].get(y, "0.00") for y in years)]
-                + ["" if row["share"] is None else row["share"], row["exceeds_baseline"]]
+                + ["" if row["share"] is None else row["share"], row["exceeds_baseline"], kind]
             )
         return out.getvalue()
     style = "github" if fmt == "markdown" else "simple"
