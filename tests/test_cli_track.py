@@ -177,6 +177,18 @@ def test_record_a_correction_then_read_its_history_and_the_audit_export(track, t
     assert track("export", out, "--force").exit_code == 0
 
 
+def test_history_of_a_line_nobody_knows_is_refused_and_of_a_quiet_line_is_empty(track):
+    quiet = track("history", GATEWAY, "swale-reception-closure")
+    assert quiet.exit_code == 0 and "No entries recorded." in quiet.output
+    for case, benefit, message in (
+        ("nope", "dover-reception-closure", 'unknown case "nope"'),
+        (GATEWAY, "dover-reception", f'case "{GATEWAY}" has no benefit "dover-reception"'),
+    ):
+        result = track("history", case, benefit)
+        assert result.exit_code == 2, result.output
+        assert message in result.output and "Traceback" not in result.output
+
+
 def test_status_as_at_is_byte_identical_after_later_corrections(track):
     track("record", GATEWAY, "dover-reception-closure", "2011-12", "150000", "--evidence", "a")
     from totalplace_cases.io.register.store import now_text

@@ -305,14 +305,27 @@ def history(
     context = Context(session, programme_path, register_url)
     with context.open() as register:
         entries, corrected_by = line_history(register, case, benefit, as_at=moment)
-    if not entries and not any(c.id == case for c in context.programme.cases):
-        raise TotalPlaceError(f'unknown case "{case}", and the register has no entries for it')
+    if not entries:
+        _known_line(context.programme, case, benefit)
     if fmt == "json":
         click.echo(entries_json(entries, corrected_by), nl=False)
     elif fmt == "csv":
         click.echo(entries_csv(entries), nl=False)
     else:
         click.echo(history_text(case, benefit, entries, corrected_by), nl=False)
+
+
+def _known_line(programme: Any, case: str, benefit: str) -> None:
+    """Refuse a case or benefit line that neither the programme nor the register knows."""
+    found = next((c for c in programme.cases if c.id == case), None)
+    if found is None:
+        raise TotalPlaceError(f'unknown case "{case}", and the register has no entries for it')
+    benefits = sorted(b.id for b in found.preferred_option.benefits)
+    if benefit not in benefits:
+        raise TotalPlaceError(
+            f'case "{case}" has no benefit "{benefit}", and the register has no entries for it; '
+            f"its benefits: {', '.join(benefits) or 'none'}"
+        )
 
 
 @track.command()
