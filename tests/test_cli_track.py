@@ -189,6 +189,23 @@ def test_history_of_a_line_nobody_knows_is_refused_and_of_a_quiet_line_is_empty(
         assert message in result.output and "Traceback" not in result.output
 
 
+def test_history_fits_the_terminal_and_shows_a_negative_in_brackets(track):
+    long_note = "Restated from the landlord's final account, " * 4
+    for amount, evidence in (("-5000", long_note), ("1250.5", "a plain note")):
+        result = track("record", GATEWAY, "avoided-repeat-contacts", "2012-13", amount,
+                       "--evidence", evidence, "--forecast")  # fmt: skip
+        assert result.exit_code == 0, result.output
+    history = track("history", GATEWAY, "avoided-repeat-contacts")
+    assert history.exit_code == 0, history.output
+    lines = history.output.splitlines()
+    assert max(map(len, lines)) <= 100
+    assert "(£5,000.00)" in history.output and "-£5,000.00" not in history.output
+    assert "£1,250.50" in history.output
+    # The long note is wrapped, not cut: every word of it is there.
+    words = " ".join(lines).split()
+    assert words.count("landlord's") == 4
+
+
 def test_status_as_at_is_byte_identical_after_later_corrections(track):
     track("record", GATEWAY, "dover-reception-closure", "2011-12", "150000", "--evidence", "a")
     from totalplace_cases.io.register.store import now_text

@@ -23,7 +23,6 @@ from ..method.realisation import LineStatus, Total, pounds
 from ..money import format_gbp, money_str
 from .names import Names
 from .pack.cells import format_money
-from .tables import render_rows
 from .terminal import TextColumn, TextRow, render_text_table, terminal_width
 
 __all__ = [
@@ -323,9 +322,17 @@ def entries_json(entries: Iterable[Entry], corrected_by: dict[int, int]) -> str:
 
 
 def history_text(
-    case: str, benefit: str, entries: Sequence[Entry], corrected_by: dict[int, int]
+    case: str,
+    benefit: str,
+    entries: Sequence[Entry],
+    corrected_by: dict[int, int],
+    width: int | None = None,
 ) -> str:
-    """Every entry of a benefit line, with what corrected what, for a terminal."""
+    """Every entry of a benefit line, with what corrected what, for a terminal.
+
+    On the shared terminal layout, as status is: it fits ``width`` (default: 100 columns or the
+    terminal's), wrapping long evidence notes, and shows money with negatives in brackets.
+    """
     title = f"History of {one_line(case)} / {one_line(benefit)}"
     if not entries:
         return f"{title}\n\nNo entries recorded.\n"
@@ -339,9 +346,12 @@ def history_text(
         if (e.case, e.benefit) != (case, benefit):
             note += f" (filed under {e.case} / {e.benefit})"
         rows.append(
-            [e.id, e.period, e.kind, format_gbp(e.pounds), show_moment(e.recorded_at),
-             one_line(e.recorded_by), one_line(e.evidence), one_line(note)]
+            TextRow((str(e.id), e.period, e.kind, format_money(e.pounds, ""),
+                     show_moment(e.recorded_at), one_line(e.recorded_by),
+                     one_line(e.evidence), one_line(note)))
         )  # fmt: skip
-    headers = ["Id", "Period", "Kind", "Amount", "Recorded at", "By", "Evidence", "Correction"]
-    align = ["right", "left", "left", "right", "left", "left", "left", "left"]
-    return f"{title}\n\n{render_rows(rows, headers, colalign=align)}\n"
+    columns = [TextColumn("Id", "right"), TextColumn("Period"), TextColumn("Kind"),
+               TextColumn("Amount", "right"), TextColumn("Recorded at"), TextColumn("By"),
+               TextColumn("Evidence"), TextColumn("Correction")]  # fmt: skip
+    table = render_text_table(columns, rows, terminal_width(width))
+    return clean(f"{title}\n\n{table}\n", tabs=False)
