@@ -106,6 +106,8 @@ def test_the_status_table_puts_the_programme_summary_first_and_says_what_is_cash
     assert cashable["gp-signposting"] == "no"
     assert cashable["residents-time-saved"] == "no"
     assert max(map(len, lines)) <= 100
+    narrow = track("status", "--case", GATEWAY, "--width", "40").output.splitlines()
+    assert max(map(len, narrow)) <= 40 and "Benefit lines" in narrow
 
 
 def test_a_quarterly_line_takes_quarters_and_its_plan_splits_evenly(track, kent_copy):

@@ -239,6 +239,16 @@ def test_kent_gains_table_flags_nothing_and_names_the_year(invoke):
     assert "EXCEEDS BASELINE" not in result.output
 
 
+@pytest.mark.parametrize("command", ["count", "gains"])
+@pytest.mark.parametrize("width", [40, 100])
+def test_the_terminal_tables_and_their_titles_fit_the_width(invoke, command, width):
+    result = invoke(command, KENT, "--width", str(width))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(map(len, lines)) <= width
+    assert any(line.startswith("2008-09") or "2008-09" in line for line in lines)
+
+
 def test_a_programme_without_spend_files_is_told_how_to_name_them(invoke, tmp_path):
     (tmp_path / "programme.toml").write_text('[programme]\nid = "p"\n', encoding="utf-8")
     result = invoke("count", tmp_path)

@@ -211,8 +211,11 @@ def status_text(
     titles = titles or {}
     width = terminal_width(width)
     out = [
-        f"Benefits realisation as at {show_moment(report.as_at)}, to the end of "
-        f"{report.period} ({report.reporting_end:%-d %B %Y})",
+        textwrap.fill(
+            f"Benefits realisation as at {show_moment(report.as_at)}, to the end of "
+            f"{report.period} ({report.reporting_end:%-d %B %Y})",
+            width,
+        ),
         "",
     ]
     if not report.lines:
