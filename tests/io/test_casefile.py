@@ -659,6 +659,22 @@ def test_a_missing_or_unreadable_baseline_file_is_reported(write_programme, prob
     ]
 
 
+def test_a_spend_file_named_twice_is_refused_so_its_spend_is_not_counted_twice(
+    write_programme, problems_of
+):
+    folder = write_programme(
+        '[programme]\nid = "p"\nbaseline = ["spend.csv", "other.csv", "./spend.csv"]\n',
+        folder="prog",
+    )
+    for name in ("spend.csv", "other.csv"):
+        (folder / name).write_text("year,agency,category,theme,kind,amount\n", encoding="utf-8")
+    messages = [(p.field, p.line, p.message) for p in problems_of(folder)]
+    assert messages == [
+        ("programme.baseline[2]", 3, 'expected each spend file once, found "./spend.csv", the '
+         'same file as "spend.csv" (its spend would be counted twice)'),
+    ]  # fmt: skip
+
+
 def test_validate_refuses_a_project_type_whose_bound_is_for_the_other_kind_of_cost(
     write_case, case_data, the_problem, line_no
 ):

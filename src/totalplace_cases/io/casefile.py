@@ -448,9 +448,11 @@ def _read_tolerances(f: Fields, data: Mapping[str, Any]) -> Tolerances:
 
 
 def _baseline_files(f: Fields, head: Mapping, p: tuple, folder: Path) -> list[Path]:
-    """The spend files ``baseline`` names, relative to ``programme.toml``; each must exist."""
+    """The spend files ``baseline`` names, relative to ``programme.toml``; each must exist, and
+    be named once (a file named twice would count its spend twice)."""
     entries = f.get(head, p, "baseline", expect_str_list, default=[]) or []
     files = []
+    seen: dict[Path, str] = {}
     for index, entry in enumerate(entries):
         file = folder / entry
         where = (*p, "baseline", index)
@@ -458,7 +460,14 @@ def _baseline_files(f: Fields, head: Mapping, p: tuple, folder: Path) -> list[Pa
             f.problem(where, f'expected a .csv or .xlsx spend file, found "{entry}"')
         elif not file.is_file():
             f.problem(where, f'no such spend file "{entry}" (looked for {file})')
+        elif file.resolve() in seen:
+            f.problem(
+                where,
+                f'expected each spend file once, found "{entry}", the same file as '
+                f'"{seen[file.resolve()]}" (its spend would be counted twice)',
+            )
         else:
+            seen[file.resolve()] = entry
             files.append(file)
     return files
 
