@@ -59,6 +59,7 @@ def test_a_good_entry_is_read_exactly():
         ({"amount": "12.345"}, "amount: expected pounds and pence (at most two decimals)"),
         ({"amount": 1.5}, "amount: expected an amount of money as a string or integer"),
         ({"amount": "1e6"}, 'amount: expected an amount of money like "1200000"'),
+        ({"amount": None}, "amount: expected an amount of money, found an empty cell"),
         ({"amount": "NaN"}, "amount: expected an amount of money"),
         ({"amount": "1000000000000"}, "amount: expected an amount under £1,000,000,000,000"),
         ({"evidence": "  "}, "evidence: expected some text: evidence is required"),

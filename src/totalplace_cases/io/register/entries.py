@@ -239,6 +239,9 @@ def _period(value: object, refs: CaseRefs | None, frequency: str | None, benefit
 
 
 def _amount(value: object, problem) -> int | None:
+    if value is None:  # a workbook's empty cell (or a formula whose value was never saved)
+        problem("amount", "expected an amount of money, found an empty cell")
+        return None
     try:
         amount = parse_money(value)
     except MoneyError as exc:
