@@ -60,6 +60,10 @@ def test_a_good_entry_is_read_exactly():
         ({"amount": 1.5}, "amount: expected an amount of money as a string or integer"),
         ({"amount": "1e6"}, 'amount: expected an amount of money like "1200000"'),
         ({"amount": None}, "amount: expected an amount of money, found an empty cell"),
+        (
+            {"period": None},
+            'period: expected a period written like "2011-12" or "2011-12 Q3", found nothing',
+        ),
         ({"amount": "NaN"}, "amount: expected an amount of money"),
         ({"amount": "1000000000000"}, "amount: expected an amount under £1,000,000,000,000"),
         ({"evidence": "  "}, "evidence: expected some text: evidence is required"),

@@ -162,6 +162,8 @@ class EntryChecker:
 
 
 def _show(value: object) -> str:
+    if value is None:  # a workbook's empty cell
+        return "nothing"
     return f'"{shown(value)}"' if isinstance(value, str) else shown(value)
 
 
