@@ -355,3 +355,24 @@ def test_a_case_with_options_tracks_its_preferred_option_s_benefits(track, kent_
     planned = plan_of(kent_copy, coastal, "damages-avoided-thanet", [tp.FinancialYear(2014)])
     assert planned == Decimal("1125000")  # £1.5m × (1 - 0.25, confidence grade 5)
     assert rows["damages-avoided-thanet"]["plan_total"] != "0.00"
+
+
+def test_export_to_standard_output_with_a_dash(track, kent_copy):
+    recorded = track(
+        "record", GATEWAY, "dover-reception-closure", "2011-12", "150000", "--evidence", "outturn"
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    result = track("export", "-")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["id"], r["amount"]) for r in rows] == [("1", "150000.00")]
+    assert not Path("-").exists() and not (kent_copy / "-").exists()
+
+
+def test_baselining_a_rejected_case_warns_that_it_is_not_counted(track):
+    result = track("baseline", "kent-integrated-transport", "--approved-by", "Programme board")
+    assert result.exit_code == 0, result.output
+    assert "warning: kent-integrated-transport is rejected" in result.stderr
+    assert "baselined kent-integrated-transport" in result.stdout
+    quiet = track("baseline", ASSETS, "--approved-by", "Programme board")
+    assert quiet.exit_code == 0 and "warning" not in quiet.stderr

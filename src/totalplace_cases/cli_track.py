@@ -108,6 +108,13 @@ def baseline(
     from .io.register.tracking import baseline_case
 
     context = Context(session, programme_path, register_url)
+    status = next((c.status for c in context.programme.cases if c.id == case), None)
+    if status in ("rejected", "withdrawn"):
+        click.echo(
+            f"warning: {case} is {status}, so it is left out of the programme's totals; "
+            "its plan is baselined all the same",
+            err=True,
+        )
     frozen = baseline_case(
         context.programme,
         context.rules,
@@ -342,12 +349,18 @@ def export(
     programme_path: Path | None,
     register_url: str | None,
 ) -> None:
-    """Write every entry, superseded ones too, to a CSV FILE for audit."""
+    """Write every entry, superseded ones too, to a CSV FILE for audit (``-``: standard
+    output)."""
     from .io.register.tracking import parse_moment
     from .reports.realisation import entries_csv
 
     moment = parse_moment(as_at) if as_at is not None else None
     context = Context(session, programme_path, register_url)
+    if str(file) == "-":
+        with context.open() as register:
+            entries = register.entries(as_at=moment)
+        click.echo(entries_csv(entries), nl=False)
+        return
     check_output(file, force=force, inputs=context.inputs)
     with context.open() as register:
         entries = register.entries(as_at=moment)
