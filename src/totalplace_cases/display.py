@@ -8,14 +8,20 @@ text in another order than it is stored. So everything the command prints passes
 :func:`clean`, and every value a message echoes through :func:`shown`, which also shortens it
 to a readable length. Both escape rather than drop, so that what was in the file stays visible.
 
-The same text reaches other readers, each made inert for it here, in one place:
+The same text reaches other readers, each made inert for it here, in one place. A file is
+read with ``cat`` or opened in a viewer as often as in the program it was made for, so in every
+file the control characters are written out as :func:`clean` writes them (a line break, and a
+tab where the format allows one, are kept) and the text stays visible:
 
 - a spreadsheet (CSV and Excel): a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab
   or a carriage return would be read as a formula; :func:`formula_safe` writes it with a
-  leading apostrophe, which spreadsheets take as "this is text";
-- Markdown: :func:`markdown_text` escapes every character Markdown would interpret and puts
-  the text on one line;
-- HTML: the templates escape everything (Jinja2's autoescape).
+  leading apostrophe, which spreadsheets take as "this is text", and :func:`sheet_text` does
+  that to text whose control characters it has written out;
+- Markdown: :func:`markdown_text` writes out control characters, escapes every character
+  Markdown would interpret and puts the text on one line;
+- HTML: the templates escape everything (Jinja2's autoescape), after :func:`clean` has written
+  out the control characters (which are not allowed in HTML text, even as a character
+  reference).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ __all__ = [
     "json_safe",
     "markdown_text",
     "one_line",
+    "sheet_text",
     "shown",
 ]
 
@@ -121,6 +128,13 @@ def formula_safe(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def sheet_text(value: object) -> str:
+    """A spreadsheet's (CSV or Excel) text cell: control characters written out as
+    :func:`clean` writes them (line breaks and tabs kept), and not a formula
+    (:func:`formula_safe`). ``None`` is the empty cell."""
+    return formula_safe(None if value is None else clean(str(value)))
+
+
 # Inline Markdown (CommonMark and GitHub's tables): escapes, code spans, emphasis,
 # strikethrough, links and images, HTML and entities, table cells, and a heading's closing #s.
 # List markers, block quotes and setext underlines only act at the start of a line, which
@@ -129,6 +143,7 @@ _MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*_~[]<>&|#"}
 
 
 def markdown_text(value: Any) -> str:
-    """``value`` as literal Markdown on one line: ``<b>`` shows as <b>, ``a*b*`` as a*b*, and
-    ``|`` stays in its table cell."""
-    return " ".join(str(value).splitlines()).translate(_MARKDOWN_ESCAPES)
+    r"""``value`` as literal Markdown on one line: ``<b>`` shows as <b>, ``a*b*`` as a*b*, ``|``
+    stays in its table cell, line breaks become spaces, and a control character is written out
+    as :func:`clean` writes it (an ESC is written ``\\x1b``, which Markdown shows as ``\x1b``)."""
+    return " ".join(clean(str(value)).splitlines()).translate(_MARKDOWN_ESCAPES)

@@ -3,8 +3,8 @@
 The JSON field names are a contract (``docs/case-files.md``, "The count"): money as strings
 with two decimals, shares and rates as numbers (decimal fractions rounded to six places),
 written by :func:`totalplace_cases.reports.json.dumps` under the project's one JSON policy.
-Text read from spend files is shown with control characters escaped, and CSV cells that a
-spreadsheet would take for a formula are quoted with a leading apostrophe.
+Text read from spend files is shown with control characters escaped (in every format), and
+CSV cells that a spreadsheet would take for a formula are quoted with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..display import clean, formula_safe, one_line
+from ..display import clean, one_line, sheet_text
 from ..method.count import Change, Count, share
 from ..method.gains import GainRow, Gains
 from ..money import format_gbp, money_str
@@ -53,7 +53,7 @@ def _percent(value: Decimal | None) -> str:
 def csv_cell(value: Any) -> str:
     """A CSV cell that no spreadsheet will run as a formula (a number, ``-5``, is left as one)."""
     text = str(value)
-    return text if _is_number(text) else formula_safe(text)
+    return text if _is_number(text) else sheet_text(text)
 
 
 def _is_number(text: str) -> bool:

@@ -2,8 +2,8 @@
 
 Amounts are pounds, rounded half-up to the penny here and nowhere earlier; percentages to one
 decimal place. Text that people typed (owners, evidence, names) reaches a terminal with its
-control characters escaped, and a CSV cell that a spreadsheet would read as a formula is
-prefixed with an apostrophe.
+control characters escaped (in a CSV file too), and a CSV cell that a spreadsheet would read
+as a formula is prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..display import clean, formula_safe, one_line
+from ..display import clean, one_line, sheet_text
 from ..io.register.store import Entry
 from ..io.register.tracking import StatusReport, show_moment
 from ..method.realisation import LineStatus, Total, pounds
@@ -155,9 +155,9 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return formula_safe(" ".join(value))
+        return sheet_text(" ".join(value))
     if isinstance(value, str):
-        return formula_safe(value)
+        return sheet_text(value)
     return value
 
 

@@ -3,9 +3,10 @@
 The templates are ``templates/evidence/`` (shipped in the wheel); a programme may name a
 folder of its own whose templates are found first, and may extend the shipped ones as
 ``totalplace/pack.html.j2``. Jinja2 (imported here only) escapes everything given to a
-template (autoescape) and refuses a name it does not know (StrictUndefined); a template that
-fails names its file and line. Charts are embedded as ``data:`` URIs of SVG images, so the
-page fetches nothing and runs no script.
+template (autoescape), after writing out the control characters in it (which HTML does not
+allow in text, even as character references), and refuses a name it does not know
+(StrictUndefined); a template that fails names its file and line. Charts are embedded as
+``data:`` URIs of SVG images, so the page fetches nothing and runs no script.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ...display import clean
 from ...errors import TotalPlaceError
 from ...resources import bundled
 from .cells import format_cell
@@ -50,7 +52,20 @@ def _environment(folder: Path | None):
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
+
+
+def _visible(value: Any) -> Any:
+    """What a template writes, with its control characters written out (line breaks and tabs
+    kept): run on every ``{{ ... }}`` before it is escaped, so a programme's own template
+    gets it too."""
+    if not isinstance(value, str):
+        return value
+    shown = clean(value)
+    # Markup (a macro's output, already escaped) stays Markup: writing out a control
+    # character adds no markup.
+    return value.__class__(shown) if shown != value else value
 
 
 def _cell(value: Any, kind: str, total: bool = False) -> dict[str, str]:

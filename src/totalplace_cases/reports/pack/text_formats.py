@@ -12,7 +12,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from ...display import formula_safe, markdown_text
+from ...display import markdown_text, sheet_text
 from ...money import round_money
 from .cells import format_cell
 from .model import Pack, Table
@@ -94,7 +94,7 @@ def csv_value(value: Any, kind: str) -> str:
         return repr(float(value))
     if kind in ("decimal", "integer"):
         return str(value)
-    return formula_safe(str(value))
+    return sheet_text(str(value))
 
 
 def _csv_text(rows: list[list[str]]) -> bytes:
@@ -115,12 +115,12 @@ def csv_files(pack: Pack) -> dict[str, bytes]:
     index = [["file", "section", "table", "rows", "plugin", "notes"]]
     for section in pack.sections:
         for table in section.tables:
-            rows = [[formula_safe(c.title) for c in table.columns] + ["row_id", "level"]]
+            rows = [[sheet_text(c.title) for c in table.columns] + ["row_id", "level"]]
             for row in table.rows:
                 cells = [
                     csv_value(v, c.kind) for c, v in zip(table.columns, row.cells, strict=True)
                 ]
-                rows.append([*cells, formula_safe(row.id), str(row.level)])
+                rows.append([*cells, sheet_text(row.id), str(row.level)])
             total = table.total
             if total is not None:
                 cells = [csv_value(v, c.kind) for c, v in zip(table.columns, total, strict=True)]
@@ -129,11 +129,11 @@ def csv_files(pack: Pack) -> dict[str, bytes]:
             index.append(
                 [
                     csv_name(table),
-                    formula_safe(f"{section.number}. {section.title}"),
-                    formula_safe(table.title),
+                    sheet_text(f"{section.number}. {section.title}"),
+                    sheet_text(table.title),
                     str(len(table.rows)),
-                    formula_safe(table.plugin),
-                    formula_safe(" ".join(table.notes)),
+                    sheet_text(table.plugin),
+                    sheet_text(" ".join(table.notes)),
                 ]
             )
     made = pack.made

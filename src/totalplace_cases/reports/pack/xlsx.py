@@ -3,7 +3,8 @@
 Written with XlsxWriter (imported here only). Numbers are stored as numbers with a number
 format (money ``£#,##0.00`` with negatives in brackets), header rows are frozen, columns are as
 wide as their contents, sub-rows are indented, and each table's control total is written as a
-value the pack computed (no formula for Excel to recalculate). Text is always written as text;
+value the pack computed (no formula for Excel to recalculate). Text is always written as text,
+its control characters written out as :func:`~totalplace_cases.display.clean` writes them;
 a text cell that a spreadsheet could take for a formula also carries Excel's "quote prefix",
 so that editing the cell does not turn it into one. The workbook's dates are the pack's as-at
 moment, so the same pack gives the same bytes.
@@ -17,7 +18,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ...display import FORMULA_STARTS
+from ...display import FORMULA_STARTS, clean
 from ...money import round_money
 from .cells import format_cell
 from .model import Pack, Table
@@ -80,7 +81,7 @@ def _write_cell(sheet, formats: _Formats, row: int, col: int, value: Any, kind: 
         sheet.write_blank(row, col, None, formats.get(**style))
         return
     if kind == "text" or kind not in NUMBER_FORMATS:
-        text = str(value)
+        text = clean(str(value))
         if text.startswith(FORMULA_STARTS):
             style["quote_prefix"] = True
         sheet.write_string(row, col, text, formats.get(**style))
@@ -150,7 +151,7 @@ def render_xlsx(pack: Pack) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     moment = _moment(pack.made.as_at)
     book.set_properties(
-        {"title": pack.title, "created": moment, "comments": f"as at {pack.made.as_at}"}
+        {"title": clean(pack.title), "created": moment, "comments": f"as at {pack.made.as_at}"}
     )
     formats = _Formats(book)
     names = sheet_names(pack)
