@@ -11,6 +11,7 @@ from totalplace_cases.display import (
     control_characters,
     formula_safe,
     markdown_text,
+    sheet_text,
     shown,
 )
 
@@ -61,6 +62,28 @@ def test_markdown_text_escapes_what_markdown_interprets_on_one_line():
         "\\# \\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\[e\\](f) \\<g\\> \\&h; \\|i\\| \\\\j k"
     )
     assert markdown_text(12) == "12"
+
+
+def test_markdown_text_writes_out_control_characters_so_markdown_shows_them():
+    # ESC [ 2 J clears a screen; in the file it is \\x1b\[2J, which Markdown shows as \x1b[2J.
+    assert markdown_text("a\x1b[2J\x07\rb\x9b") == r"a\\x1b\[2J\\x07\\rb\\u009b"
+    assert not control_characters(markdown_text(HOSTILE))
+
+
+@pytest.mark.parametrize(
+    "text, cell",
+    [
+        ("a\x1b[31mb", r"a\x1b[31mb"),
+        ("=1+1\x07", r"'=1+1\x07"),  # still no formula
+        ("\r=1", r"\r=1"),  # a CR written out: the cell starts with a backslash, not a formula
+        ("\t=1", "'\t=1"),  # tabs and line breaks are a cell's own, kept
+        ("a\nb", "a\nb"),
+        ("\x9b2J", r"\u009b2J"),
+        (None, ""),
+    ],
+)
+def test_sheet_text_writes_out_control_characters_and_is_never_a_formula(text, cell):
+    assert sheet_text(text) == cell
 
 
 def test_shown_puts_a_value_on_one_line():
