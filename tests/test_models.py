@@ -167,3 +167,85 @@ def test_an_agency_map_built_in_python_holds_ids_only():
     ):
         with pytest.raises(ValueError, match=match):
             BenefitLine(id="b", agency="kcc", value_type="fiscal", agency_map=bad)
+
+
+# --- what the case-file reader refuses, a line built in Python refuses too --------------------
+
+
+def test_a_cost_line_gives_optimism_bias_one_way_only():
+    assert _capital(optimism_bias="0.5").optimism_bias == Decimal("0.5")
+    assert _capital(confidence=3).confidence == 3
+    assert _capital(project_types={"standard-buildings": "1"}, mitigation="0.2").mitigation
+    for given, found in (
+        ({"optimism_bias": "0.5", "confidence": 3}, "optimism_bias and confidence"),
+        ({"confidence": 3, "project_types": {"x": "1"}}, "confidence and project_types"),
+        ({"optimism_bias": "0", "project_types": {"x": "1"}, "confidence": 1},
+         "optimism_bias and confidence and project_types"),
+    ):  # fmt: skip
+        with pytest.raises(ValueError, match="give optimism bias one way only") as caught:
+            _capital(**given)
+        assert str(caught.value).endswith(f"found {found}")
+    # An empty table of project types is no way of giving optimism bias.
+    assert _capital(confidence=3, project_types={}).confidence == 3
+
+
+def test_a_cost_line_s_mitigation_needs_a_project_type():
+    for project_types in (None, {}):
+        with pytest.raises(
+            ValueError,
+            match="mitigation applies to a Green Book project_type; give project_type too",
+        ):
+            _capital(mitigation="0.2", project_types=project_types)
+
+
+def _benefit(**fields) -> BenefitLine:
+    return BenefitLine(id="b", agency="kcc", **{"value_type": "fiscal", **fields})
+
+
+COHORT = {"participants": {"2010-11": "10"}}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"value_type": "social", "cashable": True, "amounts": {"2010-11": "1"}},
+         "only fiscal benefits can be cashable; this line is social"),
+        ({"value_type": "economic", "cashable": "0.5", "amounts": {"2010-11": "1"}},
+         "only fiscal benefits can be cashable; this line is economic"),
+        ({"value_type": "social", "transfer": True, "amounts": {"2010-11": "1"}},
+         "a transfer moves money between bodies or people, so it is a fiscal line"),
+        ({"amounts": {"2010-11": "1"}, "volumes": {"2010-11": "2"}, "unit_value": "3"},
+         "give either amounts by year, or volumes .or a cohort. with a unit_value or unit_cost"),
+        ({"amounts": {"2010-11": "1"}, "unit_cost": "ucd:X"}, "give either amounts by year"),
+        ({"amounts": {"2010-11": "1"}, "cohort": COHORT, "unit_value": "3"},
+         "give either amounts by year"),
+        ({"cohort": COHORT}, 'a cohort gives volumes: value them with "unit_value" or "unit_cost"'),
+        ({"volumes": {"2010-11": "2"}, "unit_value": "3", "unit_cost": "ucd:X"},
+         "give unit_value or unit_cost, not both"),
+        ({"amounts": {"2010-11": "1"}, "optimism_bias": "0.1", "confidence": 2},
+         "give benefit optimism bias one way only: optimism_bias or confidence"),
+        ({"volumes": {"2010-11": "2"}, "unit_value": "3", "agency_map": {"Police": "kcc"}},
+         "agency_map applies to a line valued with a unit_cost"),
+    ],
+)  # fmt: skip
+def test_a_benefit_line_is_checked_across_fields_like_a_case_file_s(fields, message):
+    with pytest.raises(ValueError, match=f"benefit 'b': {message}"):
+        _benefit(**fields)
+
+
+def test_benefit_lines_the_reader_accepts_are_built_in_python():
+    assert _benefit(cashable="0.6", amounts={"2010-11": "1"}).cashable == Decimal("0.6")
+    assert _benefit(value_type="social", cashable=False, amounts={"2010-11": "1"})
+    assert _benefit(value_type="social", cashable="0", amounts={"2010-11": "1"})
+    assert _benefit(transfer=True, amounts={"2010-11": "1"}).transfer
+    assert _benefit(cohort=COHORT, unit_value="3").cohort is not None
+    line = _benefit(volumes={"2010-11": "2"}, unit_cost="ucd:X", agency_map={"Police": "kcc"})
+    assert dict(line.agency_map) == {"Police": "kcc"}
+
+
+def test_a_realignment_moves_budget_between_two_bodies():
+    assert tp.Realignment("kcc", "medway", "revenue", amounts={"2010-11": "1"}).to_agency
+    with pytest.raises(
+        ValueError, match='a realignment moves budget between two bodies; found "from" and "to"'
+    ):
+        tp.Realignment("kcc", "kcc", "revenue", amounts={"2010-11": "1"})

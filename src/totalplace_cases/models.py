@@ -257,6 +257,24 @@ class CostLine:
         factory=dict, converter=uncertainty_of, validator=_ranges("cost")
     )
 
+    def __attrs_post_init__(self) -> None:
+        # The case-file reader's checks, in its words: a line built in Python cannot reach the
+        # appraisal with what a case file could not say.
+        given = [
+            name
+            for name in ("optimism_bias", "confidence", "project_types")
+            if getattr(self, name) is not None and getattr(self, name) != {}
+        ]
+        if len(given) > 1:
+            raise ValueError(
+                f"{given[1]}: give optimism bias one way only: optimism_bias, confidence, or "
+                f"project_type(s) with mitigation; found {' and '.join(given)}"
+            )
+        if self.mitigation is not None and not self.project_types:
+            raise ValueError(
+                "mitigation: mitigation applies to a Green Book project_type; give project_type too"
+            )
+
 
 @attrs.frozen
 class Reduces:
@@ -416,6 +434,39 @@ class BenefitLine:
         factory=dict, converter=uncertainty_of, validator=_ranges("benefit")
     )
 
+    def __attrs_post_init__(self) -> None:
+        # The case-file reader's checks across fields, in its words (the others are the
+        # validators of ``reduces`` and ``cohort``).
+        line = f"benefit '{self.id}'"
+        if self.cashable and self.value_type in ("economic", "social"):
+            raise ValueError(
+                f"{line}: only fiscal benefits can be cashable; this line is {self.value_type}"
+            )
+        if self.transfer and self.value_type in ("economic", "social"):
+            raise ValueError(
+                f"{line}: a transfer moves money between bodies or people, so it is a fiscal "
+                "line (it counts in the fiscal and budget measures, not in NPSV); this line is "
+                f"{self.value_type}"
+            )
+        has_unit = self.unit_value is not None or self.unit_cost is not None
+        if self.amounts and (self.volumes or has_unit or self.cohort is not None):
+            raise ValueError(
+                f"{line}: give either amounts by year, or volumes (or a cohort) with a "
+                "unit_value or unit_cost, not both"
+            )
+        if self.cohort is not None and not has_unit:
+            raise ValueError(
+                f'{line}: a cohort gives volumes: value them with "unit_value" or "unit_cost"'
+            )
+        if self.unit_value is not None and self.unit_cost is not None:
+            raise ValueError(f"{line}: give unit_value or unit_cost, not both")
+        if self.optimism_bias is not None and self.confidence is not None:
+            raise ValueError(
+                f"{line}: give benefit optimism bias one way only: optimism_bias or confidence"
+            )
+        if self.agency_map and self.unit_cost is None:
+            raise ValueError(f"{line}: agency_map applies to a line valued with a unit_cost")
+
     @property
     def years(self) -> list[FinancialYear]:
         participants = self.cohort.participants if self.cohort is not None else ()
@@ -438,6 +489,13 @@ class Realignment:
     kind: CostKind = attrs.field(validator=v.in_(COST_KINDS))
     amounts: YearAmounts = attrs.field(converter=_money_by_year)
     description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.from_agency == self.to_agency:
+            raise ValueError(
+                'a realignment moves budget between two bodies; found "from" and "to" both '
+                f'"{self.to_agency}"'
+            )
 
 
 # -- the rest of the five-case model: strategic case, impacts, risks, readiness -------------

@@ -742,3 +742,89 @@ def test_a_whole_case_on_the_health_schedule_is_a_warning(write_case, case_data,
 def test_every_status_is_read(write_case, case_data, status):
     case_data["status"] = status
     assert tp.load(write_case(case_data)).cases[0].status == status
+
+
+# --- lines the models refuse are reported, then read on without the conflicting fields -------
+
+
+def test_conflicting_cost_fields_are_reported_with_every_other_problem_never_a_traceback(
+    invoke, write_case, case_data, line_no
+):
+    # Optimism bias given two ways, mitigation without a project type, and (unrelated) a
+    # deadweight above 1: the models refuse the first two, so the reader must not build the
+    # line with them; validate and appraise list all three, by file, line and field.
+    case_data["costs"][0].update(optimism_bias="0.5", mitigation="0.2")  # confidence = 2 too
+    case_data["benefits"][0]["deadweight"] = "1.5"
+    path = write_case(case_data)
+    for command in ("validate", "appraise"):
+        result = invoke(command, path)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        for fragment, field, message in (
+            ("confidence =", "costs[0].confidence", "give optimism bias one way only"),
+            ("mitigation =", "costs[0].mitigation", "mitigation applies to a Green Book"),
+            ("deadweight =", "benefits[0].deadweight", "1.5"),
+        ):
+            (shown,) = [text for text in result.stderr.splitlines() if field in text]
+            assert f"{path}:{line_no(path, fragment)}" in shown and message in shown
+        assert "3 problems" in result.stderr
+
+
+COHORT = {"participants": {"2010-11": "10"}}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"value_type": "social"}, "benefits[0].cashable", "only fiscal benefits can be cashable"),
+        ({"value_type": "economic", "cashable": False, "transfer": True,
+          "reduces": {"agency": "lead-agency"}},
+         "benefits[0].transfer", "a transfer moves money"),
+        ({"volumes": {"2010-11": "2"}, "unit_value": "3",
+          "uncertainty": {"volumes": {"low": "-0.1", "high": "0.1"}}},
+         "benefits[0]", "give either amounts by year, or volumes"),
+        ({"amounts": None, "cohort": COHORT}, "benefits[0].cohort", "a cohort gives volumes"),
+        ({"amounts": None, "cohort": COHORT, "unit_value": "three"},
+         "benefits[0].unit_value", "expected"),
+        ({"amounts": None, "volumes": {"2010-11": "2"}, "unit_value": "3",
+          "unit_cost": "ucd:X"}, "benefits[0].unit_cost", "give unit_value or unit_cost"),
+        ({"confidence": 2, "optimism_bias": "0.1"}, "benefits[0].confidence",
+         "give benefit optimism bias one way only"),
+        ({"agency_map": {"Police": "lead-agency"}}, "benefits[0].agency_map",
+         "agency_map applies to a line valued with a unit_cost"),
+    ],
+)  # fmt: skip
+def test_a_benefit_line_the_model_refuses_is_reported_with_the_file_s_other_problems(
+    problems_of, write_case, case_data, change, field, message
+):
+    benefit = case_data["benefits"][0]
+    benefit.update(change)
+    for key in [k for k, value in benefit.items() if value is None]:
+        del benefit[key]
+    case_data["costs"][0]["optimism_bias"] = "0.5"  # and confidence: a problem elsewhere
+    found = {(p.field, m) for p in problems_of(write_case(case_data)) for m in (p.message,)}
+    assert any(f == field and message in m for f, m in found), found
+    assert any(f == "costs[0].confidence" for f, _ in found), found
+
+
+def test_a_realignment_within_one_body_is_reported_with_the_file_s_other_problems(
+    problems_of, write_case, case_data
+):
+    case_data["realignments"][0]["from"] = "lead-agency"
+    case_data["costs"][0]["optimism_bias"] = "0.5"
+    found = {p.field: p.message for p in problems_of(write_case(case_data))}
+    assert "moves budget between two bodies" in found["realignments[0].to"]
+    assert "give optimism bias one way only" in found["costs[0].confidence"]
+
+
+@pytest.mark.parametrize("project_types", [{}, {"a": "0.3", "b": "0.3"}])
+def test_mitigation_with_no_usable_project_type_is_reported_never_a_traceback(
+    problems_of, write_case, case_data, project_types
+):
+    # An empty table of project types (no way of giving optimism bias) or shares that do not
+    # add up: mitigation has no project type to apply to, and the line is read on without it.
+    cost = case_data["costs"][0]
+    del cost["confidence"]
+    cost.update(kind="capital", project_types=project_types, mitigation="0.2")
+    fields = {p.field for p in problems_of(write_case(case_data))}
+    assert fields == ({"costs[0].mitigation"} if not project_types else {"costs[0].project_types"})

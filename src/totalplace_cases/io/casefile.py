@@ -786,7 +786,10 @@ def _read_cost(
             "give optimism bias one way only: optimism_bias, "
             f"confidence, or project_type(s) with mitigation; found {' and '.join(ob_fields)}",
         )
-    if "mitigation" in item and not ({"project_type", "project_types"} & set(item)):
+    untyped = not ({"project_type", "project_types"} & set(item)) or (
+        item.get("project_types") == {} and "project_type" not in item
+    )
+    if "mitigation" in item and untyped:
         f.problem(
             (*c, "mitigation"),
             "mitigation applies to a Green Book project_type; give project_type too",
@@ -817,6 +820,12 @@ def _read_cost(
     }
     if agency is None or kind is None:
         return None
+    if len(ob_fields) > 1:
+        # Reported above; the line is read on for its other problems, without any of them.
+        fields.update(optimism_bias=None, confidence=None, mitigation=None)
+        project_types = {}
+    if not project_types:
+        fields["mitigation"] = None  # reported above (mitigation alone, or a bad project type)
     return CostLine(
         agency=agency, kind=kind, amounts=amounts, project_types=project_types, **fields
     )
@@ -924,12 +933,27 @@ def _read_benefit(
     )
     if agency is None or value_type is None or line_id is None:
         return None
+    fiscal = value_type not in ("economic", "social")
+    if cashable and not fiscal:
+        cashable, fields["reduces"] = False, None  # reported above; read on for the others
+    if "optimism_bias" in item and "confidence" in item:
+        fields["confidence"] = None  # reported above
+    if has_amounts and (has_volumes or has_unit or has_cohort):
+        # Reported above: the line is read on by its amounts, for its other problems.
+        volumes, cohort, has_cohort, agency_map = {}, None, False, {}
+        fields.update(unit_value=None, unit_cost=None, uncertainty={})
+    if cohort is not None and fields["unit_value"] is None and fields["unit_cost"] is None:
+        cohort, fields["uncertainty"] = None, {}  # reported above (no unit, or a bad one)
+    if has_unit and fields["unit_value"] is not None and fields["unit_cost"] is not None:
+        fields["unit_value"], fields["uncertainty"] = None, {}  # reported above
+    if fields["unit_cost"] is None:
+        agency_map = {}  # reported above, or unit_cost could not be read
     return BenefitLine(
         id=line_id,
         agency=agency,
         value_type=value_type,
         cashable=cashable if cashable is not None else False,
-        transfer=bool(transfer),
+        transfer=bool(transfer) and fiscal,
         amounts=amounts,
         volumes={} if has_cohort else volumes,
         cohort=cohort,
@@ -1034,8 +1058,8 @@ def _read_realignment(
         f.problem((*r, "amounts"), 'missing required field "amounts"')
     amounts = f.get_by_year(item, r, "amounts", _transfer_amount, period)
     description = f.get(item, r, "description", expect_str, default="") or ""
-    if ends["from"] is None or ends["to"] is None or kind is None:
-        return None
+    if ends["from"] is None or ends["to"] is None or ends["from"] == ends["to"] or kind is None:
+        return None  # reported above; nothing else of the line is left to check
     return Realignment(
         from_agency=ends["from"],
         to_agency=ends["to"],
