@@ -249,3 +249,33 @@ def test_a_realignment_moves_budget_between_two_bodies():
         ValueError, match='a realignment moves budget between two bodies; found "from" and "to"'
     ):
         tp.Realignment("kcc", "kcc", "revenue", amounts={"2010-11": "1"})
+
+
+def test_amounts_and_volumes_are_0_or_more_as_in_a_case_file():
+    with pytest.raises(MoneyError, match="expected a cost of 0 or more, found -1; a saving is a"):
+        CostLine(agency="kcc", kind="capital", amounts={"2010-11": "-1"})
+    with pytest.raises(MoneyError, match='found -5; to move budget the other way, swap "from"'):
+        tp.Realignment("kcc", "medway", "revenue", amounts={"2010-11": "-5"})
+    with pytest.raises(MoneyError, match="expected a volume of 0 or more, found -2"):
+        _benefit(volumes={"2010-11": "-2"}, unit_value="1")
+    zero = CostLine(agency="kcc", kind="capital", amounts={"2010-11": "0"})
+    assert zero.amounts == {FinancialYear(2010): Decimal(0)}
+
+
+def test_line_ids_differ_within_a_case_or_option_and_case_ids_within_a_programme():
+    cost = _capital(id="works")
+    benefit = _benefit(amounts={"2010-11": "1"})
+    case = dict(id="c", title="C", category="community", start="2010-11", years=2)
+    with pytest.raises(
+        ValueError,
+        match=r"""case 'c': cost id "works" is used twice in this case \(also costs\[0\]\)""",
+    ):
+        BusinessCase(**case, costs=[cost, cost])
+    with pytest.raises(
+        ValueError, match="""option 'o': benefit id "b" is used twice in this option"""
+    ):
+        tp.CaseOption(id="o", benefits=[benefit, benefit])
+    # A cost line may give no id: two such lines are no clash.
+    assert len(BusinessCase(**case, costs=[_capital(), _capital()]).costs) == 2
+    with pytest.raises(ValueError, match='case id "c" is used twice in this programme'):
+        tp.Programme(id="p", cases=[BusinessCase(**case), BusinessCase(**case)])

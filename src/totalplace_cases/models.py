@@ -180,6 +180,33 @@ def _finite(value: object, name: str) -> None:
         raise MoneyError(f"{name}: expected a finite Decimal, found {value!r}")
 
 
+def cost_amount(value: object) -> Decimal:
+    """A cost line's amount in one year: money, 0 or more (a saving is a benefit)."""
+    amount = parse_money(value)
+    if amount < 0:
+        raise MoneyError(f"expected a cost of 0 or more, found {amount}; a saving is a benefit")
+    return amount
+
+
+def transfer_amount(value: object) -> Decimal:
+    """A realignment's amount in one year: money, 0 or more (the ends say which way)."""
+    amount = parse_money(value)
+    if amount < 0:
+        raise MoneyError(
+            f"expected an amount of 0 or more, found {amount}; to move budget the other way, "
+            'swap "from" and "to"'
+        )
+    return amount
+
+
+def volume(value: object) -> Decimal:
+    """A benefit line's volume in one year: a number of units, 0 or more."""
+    found = parse_number(value, "a volume (a number of units)")
+    if found < 0:
+        raise MoneyError(f"expected a volume of 0 or more, found {found}")
+    return found
+
+
 _money_by_year = _by_year(parse_money)
 _numbers_by_year = _by_year(_number)
 _year = _optional(parse_year)
@@ -242,7 +269,7 @@ class CostLine:
 
     agency: str
     kind: CostKind = attrs.field(validator=v.in_(COST_KINDS))
-    amounts: YearAmounts = attrs.field(converter=_money_by_year)
+    amounts: YearAmounts = attrs.field(converter=_by_year(cost_amount))
     id: str | None = None
     description: str = ""
     optimism_bias: Decimal | None = attrs.field(default=None, converter=_optional(parse_uplift))
@@ -398,7 +425,7 @@ class BenefitLine:
     #: no social value, so it is left out of PV benefits, NPSV and the BCR (Green Book 6.7).
     transfer: bool = False
     amounts: YearAmounts = attrs.field(factory=dict, converter=_money_by_year)
-    volumes: YearAmounts = attrs.field(factory=dict, converter=_numbers_by_year)
+    volumes: YearAmounts = attrs.field(factory=dict, converter=_by_year(volume))
     unit_value: Decimal | None = attrs.field(default=None, converter=_optional(parse_money))
     unit_cost: str | None = None
     deadweight: Decimal | None = _fraction
@@ -487,7 +514,7 @@ class Realignment:
     from_agency: str
     to_agency: str
     kind: CostKind = attrs.field(validator=v.in_(COST_KINDS))
-    amounts: YearAmounts = attrs.field(converter=_money_by_year)
+    amounts: YearAmounts = attrs.field(converter=_by_year(transfer_amount))
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -635,6 +662,25 @@ class CaseOption:
     benefits: tuple[BenefitLine, ...] = attrs.field(default=(), converter=tuple)
     realignments: tuple[Realignment, ...] = attrs.field(default=(), converter=tuple)
 
+    def __attrs_post_init__(self) -> None:
+        _check_line_ids(f"option '{self.id}'", "option", self.costs, self.benefits)
+
+
+def _check_line_ids(owner: str, where: str, costs: tuple, benefits: tuple) -> None:
+    """The ids of the cost (or benefit) lines of one case or option differ, as the reader
+    checks (a cost line may give none)."""
+    for kind, lines in (("cost", costs), ("benefit", benefits)):
+        seen: dict[str, int] = {}
+        for index, line in enumerate(lines):
+            if line.id is None:
+                continue
+            first = seen.setdefault(line.id, index)
+            if first != index:
+                raise ValueError(
+                    f'{owner}: {kind} id "{line.id}" is used twice in this {where} '
+                    f"(also {kind}s[{first}])"
+                )
+
 
 @attrs.frozen
 class BusinessCase:
@@ -679,6 +725,7 @@ class BusinessCase:
     readiness: Readiness | None = None
 
     def __attrs_post_init__(self) -> None:
+        _check_line_ids(f"case '{self.id}'", "case", self.costs, self.benefits)
         if not self.options:
             given = [k for k in ("business_as_usual", "preferred", "preferred_reason")
                      if getattr(self, k) is not None]  # fmt: skip
@@ -988,6 +1035,13 @@ class Programme:
     scenarios: tuple[CutScenario, ...] = attrs.field(default=(), converter=tuple)
     #: Named sensitivity scenarios (``[[sensitivities]]``), run beside the standard tests.
     sensitivities: tuple[Scenario, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for case in self.cases:
+            if case.id in seen:
+                raise ValueError(f'case id "{case.id}" is used twice in this programme')
+            seen.add(case.id)
 
     def agency(self, agency_id: str) -> Agency | None:
         for agency in self.agencies:

@@ -310,16 +310,6 @@ SCENARIOS: dict[str, Scenario] = {
         message="no index for 2030-31: it covers 1990-91 to 2023-24",
         appraise=_appraise_with(price_base="2030-31"),
     ),
-    "a transfer that is not fiscal": Scenario(
-        case=case_text(benefits=[benefit(value_type="social", transfer=True)]),
-        field="benefits[0].transfer",
-        message="a transfer moves money between bodies or people, so it is a fiscal line",
-        appraise=_appraise_models(
-            lambda c: attrs.evolve(
-                c, benefits=[attrs.evolve(c.benefits[0], value_type="social", transfer=True)]
-            )
-        ),
-    ),
     "volumes without a unit value": Scenario(
         case=case_text(benefits=[benefit(amounts=None, volumes={"2011-12": "3"})]),
         field="benefits[0]",
@@ -686,7 +676,6 @@ CATALOGUE: dict[tuple[str, str, str, str], str] = {
         "str(cause)",
     ): "a calendar price year the deflator lacks",
     ("lines", "at.__exit__", "AppraisalError", "str(exc)"): "unknown project type",
-    ("lines", "benefit_terms", "AppraisalError", ""): "a transfer that is not fiscal",
     ("lines", "_valuation", "AppraisalError", "volumes need"): "volumes without a unit value",
     ("lines", "_valuation", "AppraisalError", "no valuation rule"): "no valuation rule at all",
     (

@@ -41,6 +41,9 @@ from ..models import (
     Reduces,
     Settings,
     Tolerances,
+    cost_amount,
+    transfer_amount,
+    volume,
 )
 from ..money import parse_fraction, parse_money, parse_number, parse_uplift
 from ..periods import LAST_START_YEAR, FinancialYear
@@ -192,30 +195,6 @@ _LINE_RE = re.compile(r"at line (\d+)")
 
 def _confidence(value: Any) -> int:
     return expect_int(value, 1, 6)
-
-
-def _cost_amount(value: Any) -> Decimal:
-    amount = parse_money(value)
-    if amount < 0:
-        raise ValueError(f"expected a cost of 0 or more, found {amount}; a saving is a benefit")
-    return amount
-
-
-def _transfer_amount(value: Any) -> Decimal:
-    amount = parse_money(value)
-    if amount < 0:
-        raise ValueError(
-            f"expected an amount of 0 or more, found {amount}; to move budget the other way, "
-            'swap "from" and "to"'
-        )
-    return amount
-
-
-def _volume(value: Any) -> Decimal:
-    volume = parse_number(value, "a volume (a number of units)")
-    if volume < 0:
-        raise ValueError(f"expected a volume of 0 or more, found {volume}")
-    return volume
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -601,8 +580,9 @@ def _read_lines(
         _read_benefit(f, item, i, period, check_agency, check_category, prefix)
         for i, item in enumerate(benefit_items)
     ]
-    _check_unique_ids(f, "cost", costs, cost_items, prefix)
-    _check_unique_ids(f, "benefit", benefits, benefit_items, prefix)
+    # A line whose id another has taken is reported, then left out (the models refuse it).
+    costs = _check_unique_ids(f, "cost", costs, cost_items, prefix)
+    benefits = _check_unique_ids(f, "benefit", benefits, benefit_items, prefix)
     realignments = [
         _read_realignment(f, item, i, period, check_agency, prefix)
         for i, item in enumerate(f.get_tables(data, prefix, "realignments"))
@@ -725,16 +705,19 @@ def _period(
 
 def _check_unique_ids(
     f: Fields, kind: str, lines: list, items: list[Mapping], prefix: tuple = ()
-) -> None:
+) -> list:
     """Ids of the cost (or benefit) lines of one case (or option) must differ, given or
-    default."""
+    default: ``lines`` without those whose id an earlier line has (each reported)."""
     seen: dict[str, int] = {}
     where = "option" if prefix else "case"
+    kept = []
     for index, (line, item) in enumerate(zip(lines, items, strict=True)):
         if line is None or line.id is None:
+            kept.append(line)
             continue
         first = seen.setdefault(line.id, index)
         if first == index:
+            kept.append(line)
             continue
         if "id" not in item:
             f.problem(
@@ -753,6 +736,7 @@ def _check_unique_ids(
                 (*prefix, f"{kind}s", index, "id"),
                 f'{kind} id "{line.id}" is used twice in this {where} (also {kind}s[{first}])',
             )
+    return kept
 
 
 def _line_fields(f: Fields, item: Mapping, path: tuple) -> dict[str, Any]:
@@ -776,7 +760,7 @@ def _read_cost(
     kind = f.get(item, c, "kind", expect_choice(COST_KINDS), required=True)
     if "amounts" not in item:
         f.problem((*c, "amounts"), 'missing required field "amounts"')
-    amounts = f.get_by_year(item, c, "amounts", _cost_amount, period)
+    amounts = f.get_by_year(item, c, "amounts", cost_amount, period)
     ob_fields = [
         k for k in ("optimism_bias", "confidence", "project_type", "project_types") if k in item
     ]
@@ -882,7 +866,7 @@ def _read_benefit(
             "give benefit optimism bias one way only: optimism_bias or confidence",
         )
     amounts = f.get_by_year(item, b, "amounts", parse_money, period)
-    volumes = f.get_by_year(item, b, "volumes", _volume, period)
+    volumes = f.get_by_year(item, b, "volumes", volume, period)
     cohort = _read_cohort(f, item, b, period)
     for key in ("amounts", "volumes"):
         if isinstance(item.get(key), Mapping) and not item[key]:
@@ -1056,7 +1040,7 @@ def _read_realignment(
     kind = f.get(item, r, "kind", expect_choice(COST_KINDS), required=True)
     if "amounts" not in item:
         f.problem((*r, "amounts"), 'missing required field "amounts"')
-    amounts = f.get_by_year(item, r, "amounts", _transfer_amount, period)
+    amounts = f.get_by_year(item, r, "amounts", transfer_amount, period)
     description = f.get(item, r, "description", expect_str, default="") or ""
     if ends["from"] is None or ends["to"] is None or ends["from"] == ends["to"] or kind is None:
         return None  # reported above; nothing else of the line is left to check

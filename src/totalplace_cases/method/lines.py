@@ -264,13 +264,6 @@ def benefit_terms(
     and the agencies that share it."""
     path = f"{context.path}benefits[{index}]"
     valuation, cohort, valuer = _value(context, index, line)
-    if line.transfer and line.value_type != "fiscal":
-        raise AppraisalError(
-            "a transfer moves money between bodies or people, so it is a fiscal line; this "
-            f"line is {line.value_type}",
-            case=context.case.id,
-            field=f"{path}.transfer",
-        )
     with at(context, path):
         defaults = _line_defaults(context, line)
     with at(context, f"{path}.confidence" if line.confidence is not None else path):
