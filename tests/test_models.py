@@ -279,3 +279,6 @@ def test_line_ids_differ_within_a_case_or_option_and_case_ids_within_a_programme
     assert len(BusinessCase(**case, costs=[_capital(), _capital()]).costs) == 2
     with pytest.raises(ValueError, match='case id "c" is used twice in this programme'):
         tp.Programme(id="p", cases=[BusinessCase(**case), BusinessCase(**case)])
+    kcc = tp.Agency(id="kcc")
+    with pytest.raises(ValueError, match='agency "kcc" is defined twice'):
+        tp.Programme(id="p", agencies=[kcc, tp.Agency(id="kcc", name="Kent")])

@@ -1037,11 +1037,16 @@ class Programme:
     sensitivities: tuple[Scenario, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
-        seen: set[str] = set()
-        for case in self.cases:
-            if case.id in seen:
-                raise ValueError(f'case id "{case.id}" is used twice in this programme')
-            seen.add(case.id)
+        # As the reader refuses them: an agency defined twice, a case id used twice.
+        for kind, ids, words in (
+            ("agency", [a.id for a in self.agencies], "is defined twice"),
+            ("case id", [c.id for c in self.cases], "is used twice in this programme"),
+        ):
+            seen: set[str] = set()
+            for found in ids:
+                if found in seen:
+                    raise ValueError(f'{kind} "{found}" {words}')
+                seen.add(found)
 
     def agency(self, agency_id: str) -> Agency | None:
         for agency in self.agencies:
