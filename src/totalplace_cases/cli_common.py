@@ -314,10 +314,9 @@ def programme_inputs(programme: Programme, register_url: str | None = None) -> l
     """Every file a run on ``programme`` reads, which its output must never replace:
     ``programme.toml``, the case files, the count's spend files, the plugin files and folders,
     and the benefits register when it is a file (``register_url`` as ``--register`` gives it)."""
-    files: list[Path] = [] if programme.source is None else [Path(programme.source)]
-    files += [Path(case.source) for case in programme.cases if case.source is not None]
-    files += [Path(file) for file in programme.baseline]
-    files += [Path(plugin) for plugin in programme.plugins]
+    from .io.digest import input_files
+
+    files = input_files(programme) + [Path(plugin) for plugin in programme.plugins]
     if programme.source is not None:
         from .io.register.location import locate
 

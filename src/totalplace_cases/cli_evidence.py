@@ -25,7 +25,7 @@ from .cli_common import (
     session_options,
     write_output,
 )
-from .errors import TotalPlaceError
+from .errors import InputError, Problem, TotalPlaceError
 from .io.atomic import write_bytes
 from .reports.pack import PACK_FORMATS
 
@@ -89,11 +89,11 @@ def pack_for(
     charts: bool = True,
 ) -> Made:
     """Load, appraise, read the register as at ``as_at`` and build the pack of ``path``."""
-    from .io.digest import file_sha256
+    from .io.digest import file_sha256, input_name
     from .method.affordability import affordability
     from .reports.evidence import collect_evidence
     from .reports.pack.build import build_pack, made_for, programme_folder
-    from .textfile import recording
+    from .textfile import CHANGED_WHILE_READ, recording
 
     # The pack names each input by the digest of the bytes its figures were read from: the
     # case files as read, and a spend file (streamed by the count) refused if it changed
@@ -110,17 +110,12 @@ def pack_for(
         gains = programme_gains(programme, count, rules)
         for spend, digest in spend_before.items():
             if file_sha256(spend) != digest:
-                from .errors import InputError, Problem
-                from .textfile import CHANGED_WHILE_READ
-
                 raise InputError([Problem(CHANGED_WHILE_READ, file=spend)])
             read.setdefault(spend.resolve(), digest)
     location, report, note, digest = _register_status(programme, rules, as_at, register_url)
     extra = [(f"register as at {as_at}", digest)] if digest else []
     made = made_for(programme, rules, as_at=as_at, extra_inputs=extra, read=read)
     if note is not None and location is not None and location.path is not None:
-        from .io.digest import input_name
-
         note = note.format(where=input_name(location.path, programme_folder(programme)))
     pack = build_pack(
         programme,

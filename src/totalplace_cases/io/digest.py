@@ -12,8 +12,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["combined_sha256", "file_sha256", "input_name"]
+if TYPE_CHECKING:
+    from ..models import Programme
+
+__all__ = ["combined_sha256", "file_sha256", "input_files", "input_name"]
+
+
+def input_files(programme: Programme) -> list[Path]:
+    """Every file the figures are read from: ``programme.toml``, the case files and the spend
+    files of the count."""
+    files = [Path(programme.source)] if programme.source is not None else []
+    files += [Path(c.source) for c in programme.cases if c.source is not None]
+    files += [Path(f) for f in programme.baseline]
+    return list(dict.fromkeys(files))
 
 
 def file_sha256(path: Path | str) -> str:

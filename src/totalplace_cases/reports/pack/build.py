@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import __version__
-from ...io.digest import combined_sha256, file_sha256, input_name
+from ...io.digest import combined_sha256, file_sha256, input_files, input_name
 from ...method.results import Appraisal
 from ...models import Programme
 from ...plugin import EvidenceTable
@@ -49,15 +49,6 @@ def programme_folder(programme: Programme) -> Path | None:
         return Path(programme.source).parent
     sources = [c.source for c in programme.cases if c.source is not None]
     return Path(sources[0]).parent if sources else None
-
-
-def input_files(programme: Programme) -> list[Path]:
-    """Every file the figures are read from: ``programme.toml``, the case files and the spend
-    files of the count."""
-    files = [Path(programme.source)] if programme.source is not None else []
-    files += [Path(c.source) for c in programme.cases if c.source is not None]
-    files += [Path(f) for f in programme.baseline]
-    return list(dict.fromkeys(files))
 
 
 def made_for(
