@@ -207,6 +207,31 @@ def volume(value: object) -> Decimal:
     return found
 
 
+#: What a case file, or a line built in Python, cannot say: the reader and the models give the
+#: same message (formatted with the names in braces).
+OB_ONE_WAY = (
+    "give optimism bias one way only: optimism_bias, confidence, or project_type(s) with "
+    "mitigation; found {found}"
+)
+MITIGATION_UNTYPED = "mitigation applies to a Green Book project_type; give project_type too"
+CASHABLE_NOT_FISCAL = "only fiscal benefits can be cashable; this line is {value_type}"
+TRANSFER_NOT_FISCAL = (
+    "a transfer moves money between bodies or people, so it is a fiscal line (it counts in the "
+    "fiscal and budget measures, not in NPSV); this line is {value_type}"
+)
+AMOUNTS_AND_VOLUMES = (
+    "give either amounts by year, or volumes (or a cohort) with a unit_value or unit_cost, not both"
+)
+COHORT_UNVALUED = 'a cohort gives volumes: value them with "unit_value" or "unit_cost"'
+UNIT_TWO_WAYS = "give unit_value or unit_cost, not both"
+BENEFIT_OB_ONE_WAY = "give benefit optimism bias one way only: optimism_bias or confidence"
+AGENCY_MAP_UNUSED = "agency_map applies to a line valued with a unit_cost"
+REALIGNMENT_ONE_BODY = (
+    'a realignment moves budget between two bodies; found "from" and "to" both "{agency}"'
+)
+LINE_ID_TWICE = '{kind} id "{id}" is used twice in this {where} (also {kind}s[{first}])'
+
+
 _money_by_year = _by_year(parse_money)
 _numbers_by_year = _by_year(_number)
 _year = _optional(parse_year)
@@ -293,14 +318,9 @@ class CostLine:
             if getattr(self, name) is not None and getattr(self, name) != {}
         ]
         if len(given) > 1:
-            raise ValueError(
-                f"{given[1]}: give optimism bias one way only: optimism_bias, confidence, or "
-                f"project_type(s) with mitigation; found {' and '.join(given)}"
-            )
+            raise ValueError(f"{given[1]}: " + OB_ONE_WAY.format(found=" and ".join(given)))
         if self.mitigation is not None and not self.project_types:
-            raise ValueError(
-                "mitigation: mitigation applies to a Green Book project_type; give project_type too"
-            )
+            raise ValueError(f"mitigation: {MITIGATION_UNTYPED}")
 
 
 @attrs.frozen
@@ -466,33 +486,20 @@ class BenefitLine:
         # validators of ``reduces`` and ``cohort``).
         line = f"benefit '{self.id}'"
         if self.cashable and self.value_type in ("economic", "social"):
-            raise ValueError(
-                f"{line}: only fiscal benefits can be cashable; this line is {self.value_type}"
-            )
+            raise ValueError(f"{line}: " + CASHABLE_NOT_FISCAL.format(value_type=self.value_type))
         if self.transfer and self.value_type in ("economic", "social"):
-            raise ValueError(
-                f"{line}: a transfer moves money between bodies or people, so it is a fiscal "
-                "line (it counts in the fiscal and budget measures, not in NPSV); this line is "
-                f"{self.value_type}"
-            )
+            raise ValueError(f"{line}: " + TRANSFER_NOT_FISCAL.format(value_type=self.value_type))
         has_unit = self.unit_value is not None or self.unit_cost is not None
         if self.amounts and (self.volumes or has_unit or self.cohort is not None):
-            raise ValueError(
-                f"{line}: give either amounts by year, or volumes (or a cohort) with a "
-                "unit_value or unit_cost, not both"
-            )
+            raise ValueError(f"{line}: {AMOUNTS_AND_VOLUMES}")
         if self.cohort is not None and not has_unit:
-            raise ValueError(
-                f'{line}: a cohort gives volumes: value them with "unit_value" or "unit_cost"'
-            )
+            raise ValueError(f"{line}: {COHORT_UNVALUED}")
         if self.unit_value is not None and self.unit_cost is not None:
-            raise ValueError(f"{line}: give unit_value or unit_cost, not both")
+            raise ValueError(f"{line}: {UNIT_TWO_WAYS}")
         if self.optimism_bias is not None and self.confidence is not None:
-            raise ValueError(
-                f"{line}: give benefit optimism bias one way only: optimism_bias or confidence"
-            )
+            raise ValueError(f"{line}: {BENEFIT_OB_ONE_WAY}")
         if self.agency_map and self.unit_cost is None:
-            raise ValueError(f"{line}: agency_map applies to a line valued with a unit_cost")
+            raise ValueError(f"{line}: {AGENCY_MAP_UNUSED}")
 
     @property
     def years(self) -> list[FinancialYear]:
@@ -519,10 +526,7 @@ class Realignment:
 
     def __attrs_post_init__(self) -> None:
         if self.from_agency == self.to_agency:
-            raise ValueError(
-                'a realignment moves budget between two bodies; found "from" and "to" both '
-                f'"{self.to_agency}"'
-            )
+            raise ValueError(REALIGNMENT_ONE_BODY.format(agency=self.to_agency))
 
 
 # -- the rest of the five-case model: strategic case, impacts, risks, readiness -------------
@@ -677,8 +681,8 @@ def _check_line_ids(owner: str, where: str, costs: tuple, benefits: tuple) -> No
             first = seen.setdefault(line.id, index)
             if first != index:
                 raise ValueError(
-                    f'{owner}: {kind} id "{line.id}" is used twice in this {where} '
-                    f"(also {kind}s[{first}])"
+                    f"{owner}: "
+                    + LINE_ID_TWICE.format(kind=kind, id=line.id, where=where, first=first)
                 )
 
 

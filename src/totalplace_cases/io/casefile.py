@@ -22,13 +22,24 @@ from ..errors import InputError, Problem
 from ..method.conventions import discount_base_of
 from ..models import (
     AGENCY_KINDS,
+    AGENCY_MAP_UNUSED,
+    AMOUNTS_AND_VOLUMES,
+    BENEFIT_OB_ONE_WAY,
+    CASHABLE_NOT_FISCAL,
+    COHORT_UNVALUED,
     COST_KINDS,
     FREQUENCIES,
+    LINE_ID_TWICE,
     MAX_COHORT_YEARS,
     MAX_YEARS,
+    MITIGATION_UNTYPED,
+    OB_ONE_WAY,
     PRICES,
+    REALIGNMENT_ONE_BODY,
     STATUSES,
     TIMINGS,
+    TRANSFER_NOT_FISCAL,
+    UNIT_TWO_WAYS,
     VALUE_TYPES,
     Agency,
     BenefitLine,
@@ -734,7 +745,7 @@ def _check_unique_ids(
         else:
             f.problem(
                 (*prefix, f"{kind}s", index, "id"),
-                f'{kind} id "{line.id}" is used twice in this {where} (also {kind}s[{first}])',
+                LINE_ID_TWICE.format(kind=kind, id=line.id, where=where, first=first),
             )
     return kept
 
@@ -767,17 +778,13 @@ def _read_cost(
     if len(ob_fields) > 1:
         f.problem(
             (*c, ob_fields[1]),
-            "give optimism bias one way only: optimism_bias, "
-            f"confidence, or project_type(s) with mitigation; found {' and '.join(ob_fields)}",
+            OB_ONE_WAY.format(found=" and ".join(ob_fields)),
         )
     untyped = not ({"project_type", "project_types"} & set(item)) or (
         item.get("project_types") == {} and "project_type" not in item
     )
     if "mitigation" in item and untyped:
-        f.problem(
-            (*c, "mitigation"),
-            "mitigation applies to a Green Book project_type; give project_type too",
-        )
+        f.problem((*c, "mitigation"), MITIGATION_UNTYPED)
     project_types: dict[str, Decimal] = {}
     if "project_type" in item:
         kind_name = f.get(item, c, "project_type", expect_id)
@@ -827,25 +834,15 @@ def _read_benefit(
     value_type = f.get(item, b, "value_type", expect_choice(VALUE_TYPES), required=True)
     cashable = f.get(item, b, "cashable", _cashable, default=False)
     if cashable and value_type in ("economic", "social"):
-        f.problem(
-            (*b, "cashable"), f"only fiscal benefits can be cashable; this line is {value_type}"
-        )
+        f.problem((*b, "cashable"), CASHABLE_NOT_FISCAL.format(value_type=value_type))
     transfer = f.get(item, b, "transfer", expect_bool, default=False)
     if transfer and value_type in ("economic", "social"):
-        f.problem(
-            (*b, "transfer"),
-            "a transfer moves money between bodies or people, so it is a fiscal line (it "
-            f"counts in the fiscal and budget measures, not in NPSV); this line is {value_type}",
-        )
+        f.problem((*b, "transfer"), TRANSFER_NOT_FISCAL.format(value_type=value_type))
     has_amounts, has_volumes = "amounts" in item, "volumes" in item
     has_cohort = "cohort" in item
     has_unit = [k for k in ("unit_value", "unit_cost") if k in item]
     if has_amounts and (has_volumes or has_unit or has_cohort):
-        f.problem(
-            b,
-            "give either amounts by year, or volumes (or a cohort) with a unit_value or "
-            "unit_cost, not both",
-        )
+        f.problem(b, AMOUNTS_AND_VOLUMES)
     elif has_volumes and has_cohort:
         f.problem(
             (*b, "cohort"), "give volumes or a cohort, not both: the cohort makes the volumes"
@@ -853,18 +850,13 @@ def _read_benefit(
     elif has_unit and not (has_volumes or has_cohort):
         f.problem((*b, has_unit[0]), f'{has_unit[0]} needs "volumes" by year, or a "cohort"')
     elif has_cohort and not has_unit:
-        f.problem(
-            (*b, "cohort"), 'a cohort gives volumes: value them with "unit_value" or "unit_cost"'
-        )
+        f.problem((*b, "cohort"), COHORT_UNVALUED)
     elif not has_amounts and not has_volumes and not has_cohort:
         f.problem(b, 'missing "amounts" (values by year) or "volumes" with "unit_value"')
     if len(has_unit) > 1:
-        f.problem((*b, "unit_cost"), "give unit_value or unit_cost, not both")
+        f.problem((*b, "unit_cost"), UNIT_TWO_WAYS)
     if "optimism_bias" in item and "confidence" in item:
-        f.problem(
-            (*b, "confidence"),
-            "give benefit optimism bias one way only: optimism_bias or confidence",
-        )
+        f.problem((*b, "confidence"), BENEFIT_OB_ONE_WAY)
     amounts = f.get_by_year(item, b, "amounts", parse_money, period)
     volumes = f.get_by_year(item, b, "volumes", volume, period)
     cohort = _read_cohort(f, item, b, period)
@@ -887,7 +879,7 @@ def _read_benefit(
         if mapped is not None:
             agency_map[label] = mapped
     if agency_map and "unit_cost" not in item:
-        f.problem((*b, "agency_map"), "agency_map applies to a line valued with a unit_cost")
+        f.problem((*b, "agency_map"), AGENCY_MAP_UNUSED)
     reduces = _read_reduces(f, item, b, bool(cashable), check_agency, check_category)
     if has_cohort and cohort is None:
         return None
@@ -1032,11 +1024,7 @@ def _read_realignment(
         else:
             ends[key] = check_agency((*r, key), item[key])
     if ends["from"] is not None and ends["from"] == ends["to"]:
-        f.problem(
-            (*r, "to"),
-            f'a realignment moves budget between two bodies; found "from" and '
-            f'"to" both "{ends["to"]}"',
-        )
+        f.problem((*r, "to"), REALIGNMENT_ONE_BODY.format(agency=ends["to"]))
     kind = f.get(item, r, "kind", expect_choice(COST_KINDS), required=True)
     if "amounts" not in item:
         f.problem((*r, "amounts"), 'missing required field "amounts"')
